@@ -1,0 +1,12 @@
+"""The one text pipeline: decode, clean, structure, segment, detect, normalise.
+
+Training imports it, the registered MLflow model carries it (``code_paths``),
+and serving reaches it only through the model or these functions.
+"""
+
+from policytag.text.decode import ReportDecodeError, decode_report
+from policytag.text.normalize import normalize_for_model
+from policytag.text.report import EmptyReportError, Report, Segment, content_id, parse_report
+
+__all__ = ["ReportDecodeError", "decode_report", "normalize_for_model", "EmptyReportError",
+           "Report", "Segment", "content_id", "parse_report"]

@@ -1,0 +1,98 @@
+"""Split a paragraph into its enumerated items, and over-long items at sentence ends."""
+
+from __future__ import annotations
+
+import math
+import re
+
+CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
+MAX_SEGMENT_CHARS = 400
+# An item marker counts only at the start of the body or right after one of these.
+ITEM_BOUNDARY = "。;；!！?？:："
+SENTENCE_END = "。!！?？;；"
+
+
+def cn_number(s: str) -> int:
+    """一..九十九 to int (0 when not a Chinese numeral)."""
+    if not s or any(c not in CN_DIGITS and c != "十" for c in s):
+        return 0
+    if "十" not in s:
+        return CN_DIGITS.get(s, 0) if len(s) == 1 else 0
+    tens, _, ones = s.partition("十")
+    return (CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+# Enumerator families: a pattern whose group(1) gives the item's number.
+ENUMERATORS = {
+    "shi": (re.compile(r"([一二三四五六七八九十]{1,3})是"), cn_number),
+    "di": (re.compile(r"第([一二三四五六七八九十]{1,3})(?=[,，、:：]|是)"), cn_number),
+    "paren": (re.compile(r"[（(](\d{1,2})[)）]"), int),
+    "dot": (re.compile(r"(\d{1,2})[.．、](?!\d)"), int),
+    "circled": (re.compile(r"([①②③④⑤⑥⑦⑧⑨⑩])"), lambda c: ord(c) - ord("①") + 1),
+    "aspect": (re.compile(r"(另)?一方面"), lambda g: 2 if g else 1),
+}
+
+
+def starts_with_item_marker(text: str) -> bool:
+    """True when ``text`` opens with an enumerator such as 一是, (1), 1. or 第一,."""
+    return any(pattern.match(text) for pattern, _ in ENUMERATORS.values())
+
+
+def _at_boundary(text: str, pos: int, body_start: int) -> bool:
+    i = pos - 1
+    while i >= body_start and text[i].isspace():
+        i -= 1
+    return i < body_start or text[i] in ITEM_BOUNDARY
+
+
+def item_starts(text: str, start: int, end: int) -> list[int]:
+    """Offsets where the items of the paragraph ``text[start:end]`` begin.
+
+    Picks the enumerator family whose run 1, 2, 3... begins earliest; nested
+    enumerations of other families stay inside their item.
+    """
+    best: list[int] = []
+    for pattern, to_int in ENUMERATORS.values():
+        run, expected = [], 1
+        for m in pattern.finditer(text, start, end):
+            if to_int(m.group(1)) == expected and _at_boundary(text, m.start(), start):
+                run.append(m.start())
+                expected += 1
+        if len(run) >= 2 and (not best or run[0] < best[0]):
+            best = run
+    return best
+
+
+def sentence_chunks(text: str, start: int, end: int, limit: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` at sentence ends into near-equal chunks of at most ~limit chars."""
+    length = end - start
+    if length <= limit:
+        return [(start, end)]
+    target = length / math.ceil(length / limit)
+    chunks, chunk_start = [], start
+    for i in range(start, end):
+        if text[i] in SENTENCE_END and i + 1 - chunk_start >= target and end - (i + 1) > 20:
+            chunks.append((chunk_start, i + 1))
+            chunk_start = i + 1
+    chunks.append((chunk_start, end))
+    return chunks
+
+
+def strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Segment spans of one paragraph: lead-in, items, each cut if over-long."""
+    cuts = item_starts(text, start, end)
+    bounds = [start, *cuts, end] if cuts and cuts[0] > start else [*(cuts or [start]), end]
+    spans = []
+    for a, b in zip(bounds, bounds[1:]):
+        a, b = strip_span(text, a, b)
+        if b - a >= 2:
+            spans.extend(strip_span(text, *chunk) for chunk in sentence_chunks(text, a, b))
+    return spans

@@ -1,0 +1,17 @@
+"""Normalise the copy of a segment that goes to a model (never the stored text)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalize_for_model(text: str) -> str:
+    """Full-width to half-width (NFKC) and collapse whitespace.
+
+    NFKC maps full-width letters, digits and most punctuation (，；：（）！？) to
+    their ASCII forms; Chinese sentence marks (。、“”) are left as they are.
+    """
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
