@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
+from policytag.cli_io import emit, fail
+from policytag.cli_labels import labels_app
 from policytag.config import get_settings
 from policytag.seeds import load_seeds
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
@@ -16,22 +16,9 @@ from policytag.text import EmptyReportError, ReportDecodeError, decode_report, p
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Tag Chinese zone work reports with policy themes.")
 
-BAD_INPUT = 2
-
-
 @app.callback()
 def root() -> None:
     """Tag Chinese zone work reports with policy themes."""
-
-
-def emit(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-
-
-def fail(message: str) -> None:
-    """Print a JSON error to stderr and exit with the bad-input code."""
-    sys.stderr.write(json.dumps({"error": message}, ensure_ascii=False) + "\n")
-    raise typer.Exit(BAD_INPUT)
 
 
 def read_report_file(path: Path, zone: str | None = None, year: int | None = None):
@@ -70,6 +57,8 @@ def run() -> None:
         emit({"doc_id": report.doc_id, "zone": report.zone, "years": report.years,
               "doc_type": report.doc_type, "segments": len(report.segments), "parts": parts})
 
+
+app.add_typer(labels_app, name="labels")
 
 if __name__ == "__main__":  # pragma: no cover
     app()
