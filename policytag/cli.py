@@ -9,6 +9,7 @@ import typer
 
 from policytag.cli_io import emit, fail
 from policytag.cli_labels import labels_app
+from policytag.cli_model import register as register_model_commands
 from policytag.config import get_settings
 from policytag.seeds import load_seeds
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
@@ -59,6 +60,7 @@ def run() -> None:
 
 
 app.add_typer(labels_app, name="labels")
+register_model_commands(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -15,3 +15,11 @@ def normalize_for_model(text: str) -> str:
     their ASCII forms; Chinese sentence marks (。、“”) are left as they are.
     """
     return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def model_input(text: str, heading: list[str] | None = None, *, with_heading: bool = False) -> str:
+    """The string a classifier reads: the normalised segment, optionally after its innermost heading."""
+    body = normalize_for_model(text)
+    if with_heading and heading:
+        return f"{normalize_for_model(heading[-1])}:{body}"
+    return body

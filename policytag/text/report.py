@@ -10,7 +10,7 @@ from policytag.text.detect import (Detection, detect_doc_type, detect_years, det
                                    part_kind)
 from policytag.text.items import split_paragraph, starts_with_item_marker
 from policytag.text.layout import read_layout
-from policytag.text.normalize import normalize_for_model
+from policytag.text.normalize import model_input, normalize_for_model
 
 
 # A paragraph that opens a list of shortcomings without a heading of its own.
@@ -28,10 +28,7 @@ class Segment:
 
     def model_text(self, with_heading: bool = False) -> str:
         """The normalised copy a model reads, optionally prefixed with the innermost heading."""
-        body = normalize_for_model(self.text)
-        if with_heading and self.heading:
-            return f"{normalize_for_model(self.heading[-1])}:{body}"
-        return body
+        return model_input(self.text, self.heading, with_heading=with_heading)
 
 
 @dataclass

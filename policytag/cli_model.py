@@ -1,0 +1,124 @@
+"""``policytag train | predict | evaluate``: the model commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from policytag.cli_io import emit, fail
+from policytag.config import get_settings
+
+MODEL_CHOICES = ("tfidf", "encoder", "ensemble", "all")
+
+
+def train(
+    model: Annotated[str, typer.Option(help="tfidf | encoder | ensemble | all")] = "all",
+    include_authored: Annotated[bool, typer.Option(help="Train on labels/authored/ too (never evaluated).")] = True,
+    force: Annotated[bool, typer.Option(help="Move @champion to the best new model even if worse.")] = False,
+) -> None:
+    """Train, cross-validate by document, log to MLflow, register, and move @champion if not worse."""
+    from training.train import MODEL_TYPES, train as run_training
+
+    if model not in MODEL_CHOICES:
+        fail(f"--model must be one of {', '.join(MODEL_CHOICES)}, not {model!r}")
+    settings = get_settings()
+    types = list(MODEL_TYPES) if model == "all" else [model]
+    emit(run_training(settings.home, settings.labels, types, include_authored=include_authored, force=force))
+
+
+def _load_model(model_uri: str | None):
+    import mlflow.pyfunc
+
+    from training import registry
+
+    settings = get_settings()
+    registry.configure(settings.home)
+    uri = model_uri or registry.champion_uri()
+    try:
+        return mlflow.pyfunc.load_model(uri)
+    except Exception as exc:  # noqa: BLE001 - any load failure is the user's model URI
+        fail(f"cannot load model {uri!r}: {exc}. Train one with 'policytag train' or pass --model-uri.")
+
+
+def _read_segments(path: Path) -> list[dict]:
+    if not path.is_file():
+        fail(f"no such file: {path}")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            fail(f"{path}:{n}: not JSON ({exc.msg})")
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+            fail(f"{path}:{n}: each line needs an \"id\" and a string \"text\"")
+        rows.append(row)
+    if not rows:
+        fail(f"{path}: no segments")
+    return rows
+
+
+def _predict(model, rows: list[dict]):
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": [str(r["id"]) for r in rows], "text": [r["text"] for r in rows],
+                          "heading": [r.get("heading", "") if isinstance(r.get("heading"), str)
+                                      else " > ".join(r.get("heading") or []) for r in rows],
+                          "kind": ["segment"] * len(rows)})
+    return model.predict(frame)
+
+
+def predict(
+    input: Annotated[Path, typer.Option("--input", help="JSONL, one segment per line: {\"id\", \"text\"}.")],
+    output: Annotated[Optional[Path], typer.Option(help="Write JSONL here instead of stdout.")] = None,
+    model_uri: Annotated[Optional[str], typer.Option(help="Default: models:/policytag@champion.")] = None,
+) -> None:
+    """Tag pre-cut segments: one {"id", "labels", "scores"} line per input line."""
+    rows = _read_segments(input)
+    result = _predict(_load_model(model_uri), rows)
+    out = open(output, "w", encoding="utf-8") if output else sys.stdout
+    try:
+        for seg_id, labels, scores in zip(result["id"], result["labels"], result["scores"]):
+            out.write(json.dumps({"id": seg_id, "labels": list(labels), "scores": scores}, ensure_ascii=False) + "\n")
+    finally:
+        if output:
+            out.close()
+
+
+def evaluate(
+    labels: Annotated[Path, typer.Option("--labels", help="JSONL with \"id\", \"text\", \"labels\".")],
+    model_uri: Annotated[Optional[str], typer.Option(help="Default: models:/policytag@champion.")] = None,
+) -> None:
+    """Metrics of a model on any labelled JSONL (says how many examples it was trained on)."""
+    import numpy as np
+
+    from training.evaluate import metrics
+
+    rows = _read_segments(labels)
+    if any(not isinstance(r.get("labels"), list) for r in rows):
+        fail(f"{labels}: every line needs a \"labels\" list")
+    model = _load_model(model_uri)
+    tagger = model.unwrap_python_model().tagger
+    unknown = {t for r in rows for t in r["labels"]} - set(tagger.themes)
+    if unknown:
+        fail(f"{labels}: themes unknown to this model: {sorted(unknown)}")
+    result = _predict(model, rows)
+    Y = np.array([[t in r["labels"] for t in tagger.themes] for r in rows], dtype=int)
+    pred = np.array([[t in ls for t in tagger.themes] for ls in result["labels"]], dtype=float)
+    out = metrics(Y, pred, np.full(len(tagger.themes), 0.5), tagger.themes)
+    seen = set(tagger.info.get("trained_on", []))
+    out["examples"] = len(rows)
+    out["seen_in_training"] = sum(str(r["id"]) in seen for r in rows)
+    if out["seen_in_training"]:
+        out["warning"] = "some examples were in this model's training data: these figures are not held-out"
+    emit(out)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (train, predict, evaluate):
+        app.command()(command)

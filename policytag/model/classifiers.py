@@ -1,0 +1,80 @@
+"""Multi-label theme classifiers over model-input strings, following the estimator contract.
+
+Each has ``fit(texts, Y)`` with a multi-hot ``Y`` (one column per theme) and
+``predict_proba(texts) -> (n, n_themes)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from policytag.model.tokenize import jieba_tokens
+
+
+def _one_vs_rest(C: float) -> OneVsRestClassifier:
+    return OneVsRestClassifier(LogisticRegression(C=C, class_weight="balanced", solver="liblinear"))
+
+
+def _fit_quietly(estimator, X, Y):
+    """Fit, silencing the warning for a theme without positives in this training set."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Label .* is present in all training examples")
+        warnings.filterwarnings("ignore", message="Label not .* is present in all training examples")
+        return estimator.fit(X, Y)
+
+
+class TfidfThemeClassifier(ClassifierMixin, BaseEstimator):
+    """jieba word 1-2-grams (+ character 2-3-grams) → TF-IDF → one-vs-rest logistic regression."""
+
+    def __init__(self, C: float = 3.0, char_ngrams: bool = True):
+        self.C = C
+        self.char_ngrams = char_ngrams
+
+    def fit(self, X: list[str], Y: np.ndarray) -> TfidfThemeClassifier:
+        features = [("words", TfidfVectorizer(tokenizer=jieba_tokens, token_pattern=None, lowercase=False,
+                                              ngram_range=(1, 2), sublinear_tf=True))]
+        if self.char_ngrams:
+            features.append(("chars", TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True,
+                                                      min_df=2)))
+        self.pipeline_ = Pipeline([("features", FeatureUnion(features)), ("clf", _one_vs_rest(self.C))])
+        _fit_quietly(self.pipeline_, list(X), np.asarray(Y))
+        return self
+
+    def predict_proba(self, X: list[str]) -> np.ndarray:
+        return self.pipeline_.predict_proba(list(X))
+
+
+class EncoderThemeClassifier(ClassifierMixin, BaseEstimator):
+    """Frozen sentence encoder (mean-pooled embeddings) → one-vs-rest logistic regression."""
+
+    def __init__(self, encoder=None, C: float = 1.0):
+        self.encoder = encoder
+        self.C = C
+
+    def fit(self, X: list[str], Y: np.ndarray) -> EncoderThemeClassifier:
+        self.head_ = _fit_quietly(_one_vs_rest(self.C), self.encoder.embed(list(X)), np.asarray(Y))
+        return self
+
+    def predict_proba(self, X: list[str]) -> np.ndarray:
+        return self.head_.predict_proba(self.encoder.embed(list(X)))
+
+
+class MeanEnsemble(ClassifierMixin, BaseEstimator):
+    """The mean of its members' probabilities."""
+
+    def __init__(self, members: list | None = None):
+        self.members = members
+
+    def fit(self, X: list[str], Y: np.ndarray) -> MeanEnsemble:
+        self.members_ = [m.fit(X, Y) for m in self.members]
+        return self
+
+    def predict_proba(self, X: list[str]) -> np.ndarray:
+        return np.mean([m.predict_proba(X) for m in self.members_], axis=0)

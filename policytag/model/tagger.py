@@ -1,0 +1,51 @@
+"""A fitted theme tagger: classifier + themes + thresholds + how to build its input text.
+
+This is what the registered MLflow model wraps (``pyfunc.py``). It runs the one
+text pipeline (``policytag.text``) itself, so whatever serves the model gets the
+same segmentation and normalisation that training used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from policytag.text import model_input, parse_report
+
+
+@dataclass
+class Tagger:
+    classifier: object  # fit(texts, Y) / predict_proba(texts)
+    themes: list[str]
+    thresholds: list[float]
+    with_heading: bool = True
+    model_type: str = ""
+    info: dict = field(default_factory=dict)
+
+    def scores(self, texts: list[str], headings: list[list[str]] | None = None) -> np.ndarray:
+        """Per-theme probabilities for raw segment texts (normalised here)."""
+        headings = headings or [[] for _ in texts]
+        inputs = [model_input(t, h, with_heading=self.with_heading) for t, h in zip(texts, headings)]
+        if not inputs:
+            return np.zeros((0, len(self.themes)))
+        return self.classifier.predict_proba(inputs)
+
+    def tag_segments(self, texts: list[str], headings: list[list[str]] | None = None) -> list[dict]:
+        """``{"labels", "scores"}`` for each pre-cut segment."""
+        P = self.scores(texts, headings)
+        return [self._row(p) for p in P]
+
+    def tag_document(self, text: str, doc_id: str | None = None, *, zone: str | None = None,
+                     year: int | None = None) -> dict:
+        """Segment a whole report and tag every segment (offsets into ``text``)."""
+        report = parse_report(text, doc_id, zone=zone, year=year)
+        P = self.scores([s.text for s in report.segments], [s.heading for s in report.segments])
+        out = report.as_dict()
+        for seg, p in zip(out["segments"], P):
+            seg.update(self._row(p))
+        return out
+
+    def _row(self, p: np.ndarray) -> dict:
+        return {"labels": [t for t, s, th in zip(self.themes, p, self.thresholds) if s >= th],
+                "scores": {t: round(float(s), 4) for t, s in zip(self.themes, p)}}

@@ -1,0 +1,1 @@
+"""Building theme classifiers: data → models → cross-validation → MLflow registry."""

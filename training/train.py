@@ -1,0 +1,139 @@
+"""Train, cross-validate, log, register and (maybe) promote theme classifiers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from policytag.model.classifiers import EncoderThemeClassifier, MeanEnsemble, TfidfThemeClassifier
+from policytag.model.tagger import Tagger
+from policytag.text import model_input
+from policytag.themes import theme_ids
+from training import registry
+from training.data import Example, document_folds, label_matrix, load_examples
+from training.evaluate import choose_thresholds, cross_validated_metrics, out_of_fold
+from training.report import log_run
+
+log = logging.getLogger(__name__)
+MODEL_TYPES = ("tfidf", "encoder", "ensemble")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    model_type: str = "tfidf"
+    include_authored: bool = True
+    with_heading: bool = True
+    tfidf_C: float = 3.0
+    encoder_C: float = 1.0
+
+
+def make_classifier(config: TrainConfig):
+    """A fresh, unfitted classifier for a config (the encoder is loaded once and shared)."""
+    if config.model_type == "tfidf":
+        return TfidfThemeClassifier(C=config.tfidf_C)
+    if config.model_type == "encoder":
+        from policytag.model.encoder import shared_encoder
+
+        return EncoderThemeClassifier(encoder=shared_encoder(), C=config.encoder_C)
+    if config.model_type == "ensemble":
+        return MeanEnsemble([make_classifier(TrainConfig(**{**asdict(config), "model_type": "tfidf"})),
+                             make_classifier(TrainConfig(**{**asdict(config), "model_type": "encoder"}))])
+    raise ValueError(f"unknown model type {config.model_type!r}; choose one of {MODEL_TYPES}")
+
+
+def labels_hash(examples: list[Example]) -> str:
+    """Content hash of the labelled data a model was evaluated on (order-independent)."""
+    rows = sorted(f"{e.id}\t{e.text}\t{','.join(sorted(e.labels))}\t{e.source}" for e in examples)
+    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
+
+
+def code_version() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=Path(__file__).parent, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        from policytag import __version__
+
+        return __version__
+
+
+@dataclass
+class Evaluated:
+    config: TrainConfig
+    oof: np.ndarray
+    cv: dict
+
+
+def evaluate_config(config: TrainConfig, examples: list[Example], themes: list[str]) -> Evaluated:
+    """Grouped (leave-one-document-out) cross-validation of one configuration."""
+    Y = label_matrix(examples, themes)
+    folds = document_folds(examples)
+    inputs = [model_input(e.text, list(e.heading), with_heading=config.with_heading) for e in examples]
+    P = out_of_fold(lambda: make_classifier(config), inputs, Y, folds)
+    return Evaluated(config, P, cross_validated_metrics(Y, P, folds, themes))
+
+
+def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str]) -> Tagger:
+    """Fit on all examples; thresholds from all out-of-fold predictions."""
+    Y = label_matrix(examples, themes)
+    evaluated = np.concatenate([test for _, _, test in document_folds(examples)])
+    thresholds = choose_thresholds(Y[evaluated], ev.oof[evaluated])
+    inputs = [model_input(e.text, list(e.heading), with_heading=ev.config.with_heading) for e in examples]
+    classifier = make_classifier(ev.config).fit(inputs, Y)
+    return Tagger(classifier, themes, [float(t) for t in thresholds], ev.config.with_heading,
+                  ev.config.model_type)
+
+
+def train(home: Path, labels_dir: Path, model_types: list[str], *, include_authored: bool = True,
+          with_heading: bool = True, force: bool = False) -> dict:
+    """Train each model type, log and register it; move ``@champion`` to the best if it is at least as good."""
+    client = registry.configure(home)
+    themes = theme_ids(labels_dir)
+    examples = load_examples(labels_dir, include_authored=include_authored)
+    eval_examples = [e for e in examples if e.source == "seed"]
+    lhash = labels_hash(eval_examples)
+    summary = {"labels_hash": lhash, "examples": len(examples), "runs": []}
+    for model_type in model_types:
+        config = TrainConfig(model_type=model_type, include_authored=include_authored, with_heading=with_heading)
+        ev = evaluate_config(config, examples, themes)
+        tagger = fit_tagger(ev, examples, themes)
+        tagger.info = {"cv": _compact(ev.cv), "labels_hash": lhash, "config": asdict(config),
+                       "trained_on": [e.id for e in examples]}
+        run_id, version = log_run(tagger, ev, examples, themes, lhash, code_version())
+        summary["runs"].append({"model_type": model_type, "run_id": run_id, "version": version,
+                                "macro_f1": ev.cv["macro_f1"], "micro_f1": ev.cv["micro_f1"],
+                                "fold_macro_f1_std": ev.cv["fold_macro_f1_std"]})
+    best = max(summary["runs"], key=lambda r: r["macro_f1"])
+    summary.update(promote(client, best, lhash, examples, themes, force=force))
+    return summary
+
+
+def promote(client, best: dict, lhash: str, examples: list[Example], themes: list[str], *, force: bool) -> dict:
+    """Move ``@champion`` to ``best`` if its macro-F1 is at least the champion's on the same labels."""
+    current = registry.champion(client)
+    if current is None or force:
+        registry.set_champion(client, best["version"])
+        return {"champion_moved": True, "champion_version": best["version"],
+                "reason": "forced" if current is not None else "no champion yet"}
+    run = client.get_run(current.run_id)
+    if run.data.params.get("labels_hash") == lhash:
+        current_f1 = run.data.metrics["cv_macro_f1"]
+    else:  # labels changed: re-evaluate the champion's configuration on today's labels
+        config = TrainConfig(**json.loads(run.data.params["config"]))
+        current_f1 = evaluate_config(config, examples, themes).cv["macro_f1"]
+    if best["macro_f1"] >= current_f1:
+        registry.set_champion(client, best["version"])
+        return {"champion_moved": True, "champion_version": best["version"],
+                "reason": f"macro-F1 {best['macro_f1']:.4f} >= champion v{current.version} {current_f1:.4f}"}
+    return {"champion_moved": False, "champion_version": current.version,
+            "reason": f"macro-F1 {best['macro_f1']:.4f} < champion v{current.version} {current_f1:.4f}"}
+
+
+def _compact(cv: dict) -> dict:
+    return {k: v for k, v in cv.items() if k != "folds"}
