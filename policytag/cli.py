@@ -11,7 +11,7 @@ from policytag.cli_io import emit, fail
 from policytag.cli_labels import labels_app
 from policytag.cli_model import register as register_model_commands
 from policytag.config import get_settings
-from policytag.seeds import load_seeds
+from policytag.seeds import read_manifest
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -49,14 +49,29 @@ def segment(
 
 @app.command()
 def run() -> None:
-    """The main job: segment the seed reports and print a summary per report."""
+    """The main job: train a champion if none is registered, then tag the seeds and print coverage."""
+    import mlflow.pyfunc
+
+    from training import registry
+    from training.train import MODEL_TYPES, train
+
     settings = get_settings()
-    for report in load_seeds(settings.seeds):
-        parts: dict[str, int] = {}
-        for s in report.segments:
-            parts[s.part] = parts.get(s.part, 0) + 1
-        emit({"doc_id": report.doc_id, "zone": report.zone, "years": report.years,
-              "doc_type": report.doc_type, "segments": len(report.segments), "parts": parts})
+    client = registry.configure(settings.home)
+    current = registry.champion(client)
+    if current is None:
+        emit({"event": "training", "reason": "no model registered as @champion", "store": registry.tracking_uri(settings.home)})
+        summary = train(settings.home, settings.labels, list(MODEL_TYPES))
+        emit({"event": "trained", **summary})
+    else:
+        emit({"event": "champion", "version": str(current.version), "run_id": current.run_id})
+    tagger = mlflow.pyfunc.load_model(registry.champion_uri()).unwrap_python_model().tagger
+    for entry in read_manifest(settings.seeds):
+        text, _ = decode_report((settings.seeds / entry.file).read_bytes())
+        doc = tagger.tag_document(text, entry.doc_id)
+        n = len(doc["segments"])
+        coverage = {t: round(sum(t in s["labels"] for s in doc["segments"]) / n, 3) for t in tagger.themes}
+        emit({"doc_id": doc["doc_id"], "zone": doc["zone"], "years": doc["years"], "doc_type": doc["doc_type"],
+              "segments": n, "coverage": coverage})
 
 
 app.add_typer(labels_app, name="labels")

@@ -91,3 +91,22 @@ def test_predict_and_evaluate_cli(store, tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["predict", "--input", str(bad)])
     assert result.exit_code == 2 and "not JSON" in result.stderr
     get_settings.cache_clear()
+
+
+def test_main_job_trains_when_no_champion_then_reuses_it(tmp_path, monkeypatch):
+    import training.train
+
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.setattr(training.train, "MODEL_TYPES", ("tfidf",))  # keep the test small
+    get_settings.cache_clear()
+    first = CliRunner().invoke(app, ["run"])
+    assert first.exit_code == 0, first.output
+    events = [json.loads(line) for line in first.stdout.splitlines()]
+    assert events[0]["event"] == "training" and events[1]["event"] == "trained"
+    coverage = [e for e in events if "coverage" in e]
+    assert [e["zone"] for e in coverage] == ["清远高新区", "阜新高新区", "河源高新区", "清远高新区", "鹤城高新区"]
+    assert all(0 <= v <= 1 for e in coverage for v in e["coverage"].values())
+    second = CliRunner().invoke(app, ["run"])
+    assert json.loads(second.stdout.splitlines()[0]) == {"event": "champion", "version": "1",
+                                                         "run_id": events[1]["runs"][0]["run_id"]}
+    get_settings.cache_clear()
