@@ -1,6 +1,7 @@
 """Training with a real (temporary) MLflow store: log, register, champion alias, pyfunc, CLI."""
 
 import json
+from pathlib import Path
 
 import mlflow.pyfunc
 import pandas as pd
@@ -12,7 +13,7 @@ from policytag.config import get_settings
 from training import registry
 from training.train import promote, train
 
-LABELS = registry.Path(__file__).resolve().parents[2] / "labels"
+LABELS = Path(__file__).resolve().parents[2] / "labels"
 
 
 @pytest.fixture(scope="module")
