@@ -55,6 +55,11 @@ def metrics(Y: np.ndarray, P: np.ndarray, thresholds: np.ndarray, themes: list[s
     return out
 
 
+def held_out_index(folds) -> np.ndarray:
+    """Indices of every example some fold evaluates (the seed segments)."""
+    return np.concatenate([test for _, _, test in folds])
+
+
 def out_of_fold(make_model: Callable, inputs: list[str], Y: np.ndarray, folds) -> np.ndarray:
     """Probabilities for every evaluated example from a model that never saw its document."""
     P = np.full(Y.shape, np.nan)
@@ -66,7 +71,7 @@ def out_of_fold(make_model: Callable, inputs: list[str], Y: np.ndarray, folds) -
 
 def cross_validated_metrics(Y: np.ndarray, P: np.ndarray, folds, themes: list[str]) -> dict:
     """Pooled and per-fold metrics; each fold's thresholds come from the other folds' predictions."""
-    evaluated = np.concatenate([test for _, _, test in folds])
+    evaluated = held_out_index(folds)
     pooled_pred = np.zeros_like(Y)
     per_fold = {}
     for doc, _, test in folds:

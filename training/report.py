@@ -23,6 +23,7 @@ from sklearn.metrics import precision_recall_curve  # noqa: E402
 from policytag import PACKAGE_DIR  # noqa: E402
 from policytag.model.pyfunc import ThemeTaggerModel  # noqa: E402
 from training.data import document_folds, label_matrix  # noqa: E402
+from training.evaluate import held_out_index  # noqa: E402
 from training.registry import MODEL_NAME  # noqa: E402
 
 # Written out so that logging is fast and the served environment is known.
@@ -69,13 +70,9 @@ def log_run(tagger, ev, examples, themes: list[str], labels_hash: str, code_vers
         return run.info.run_id, str(info.registered_model_version)
 
 
-def _evaluated_index(examples) -> np.ndarray:
-    return np.concatenate([test for _, _, test in document_folds(examples)])
-
-
 def _log_pr_curves(ev, examples, themes, tmp: Path) -> None:
     Y = label_matrix(examples, themes)
-    idx = _evaluated_index(examples)
+    idx = held_out_index(document_folds(examples))
     for k, theme in enumerate(themes):
         if Y[idx, k].sum() == 0:
             continue
@@ -93,7 +90,7 @@ def _log_worst_errors(ev, examples, themes, thresholds, n: int = 30) -> None:
     """The held-out predictions furthest on the wrong side of their threshold."""
     Y = label_matrix(examples, themes)
     rows = []
-    for i in _evaluated_index(examples):
+    for i in held_out_index(document_folds(examples)):
         for k, theme in enumerate(themes):
             p, gold = ev.oof[i, k], Y[i, k]
             if (p >= thresholds[k]) != bool(gold):

@@ -17,7 +17,7 @@ from policytag.text import model_input
 from policytag.themes import theme_ids
 from training import registry
 from training.data import Example, document_folds, label_matrix, load_examples
-from training.evaluate import choose_thresholds, cross_validated_metrics, out_of_fold
+from training.evaluate import choose_thresholds, cross_validated_metrics, held_out_index, out_of_fold
 from training.report import log_run
 
 log = logging.getLogger(__name__)
@@ -92,7 +92,7 @@ def evaluate_config(config: TrainConfig, examples: list[Example], themes: list[s
 def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str]) -> Tagger:
     """Fit on all examples; thresholds from all out-of-fold predictions."""
     Y = label_matrix(examples, themes)
-    evaluated = np.concatenate([test for _, _, test in document_folds(examples)])
+    evaluated = held_out_index(document_folds(examples))
     thresholds = choose_thresholds(Y[evaluated], ev.oof[evaluated])
     inputs = [model_input(e.text, list(e.heading), with_heading=ev.config.with_heading) for e in examples]
     classifier = make_classifier(ev.config).fit(inputs, Y)
