@@ -10,8 +10,8 @@ import typer
 from policytag.cli_io import emit, fail
 from policytag.cli_labels import labels_app
 from policytag.cli_model import register as register_model_commands
+from policytag.cli_serve import register as register_serve_commands
 from policytag.config import get_settings
-from policytag.seeds import read_manifest
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -47,35 +47,9 @@ def segment(
     emit(out)
 
 
-@app.command()
-def run() -> None:
-    """The main job: train a champion if none is registered, then tag the seeds and print coverage."""
-    import mlflow.pyfunc
-
-    from training import registry
-    from training.train import MODEL_TYPES, train
-
-    settings = get_settings()
-    client = registry.configure(settings.home)
-    current = registry.champion(client)
-    if current is None:
-        emit({"event": "training", "reason": "no model registered as @champion", "store": registry.tracking_uri(settings.home)})
-        summary = train(settings.home, settings.labels, list(MODEL_TYPES))
-        emit({"event": "trained", **summary})
-    else:
-        emit({"event": "champion", "version": str(current.version), "run_id": current.run_id})
-    tagger = mlflow.pyfunc.load_model(registry.champion_uri()).unwrap_python_model().tagger
-    for entry in read_manifest(settings.seeds):
-        text, _ = decode_report((settings.seeds / entry.file).read_bytes())
-        doc = tagger.tag_document(text, entry.doc_id)
-        n = len(doc["segments"])
-        coverage = {t: round(sum(t in s["labels"] for s in doc["segments"]) / n, 3) for t in tagger.themes}
-        emit({"doc_id": doc["doc_id"], "zone": doc["zone"], "years": doc["years"], "doc_type": doc["doc_type"],
-              "segments": n, "coverage": coverage})
-
-
 app.add_typer(labels_app, name="labels")
 register_model_commands(app)
+register_serve_commands(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

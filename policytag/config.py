@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -16,6 +17,14 @@ class Settings(BaseSettings):
     home: Path = PROJECT_ROOT
     seeds_dir: Path | None = None
     labels_dir: Path | None = None
+    data_dir: Path | None = None
+    # SQLAlchemy URL; default: SQLite file <data>/policytag.db. PostgreSQL: postgresql+psycopg://...
+    database_url: str | None = Field(None, validation_alias=AliasChoices("POLICYTAG_DATABASE_URL", "DATABASE_URL"))
+    api_key: SecretStr | None = None  # required on write endpoints when set
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_body_bytes: int = 5_000_000
+    bootstrap_resamples: int = 1000
 
     @property
     def seeds(self) -> Path:
@@ -24,6 +33,14 @@ class Settings(BaseSettings):
     @property
     def labels(self) -> Path:
         return self.labels_dir or self.home / "labels"
+
+    @property
+    def data(self) -> Path:
+        return self.data_dir or self.home / "data"
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data / 'policytag.db').resolve()}"
 
 
 @lru_cache(maxsize=1)

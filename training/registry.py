@@ -26,8 +26,15 @@ def configure(home: Path) -> MlflowClient:
     if uri.startswith("sqlite:///"):  # artifacts live beside the SQLite store: <store>/artifacts
         artifacts = Path(uri.removeprefix("sqlite:///")).parent / "artifacts"
         artifacts.mkdir(parents=True, exist_ok=True)
+    user_uri = os.environ.get("MLFLOW_TRACKING_URI")
     mlflow.set_tracking_uri(uri)
     mlflow.set_registry_uri(uri)
+    # MLflow also exports the URI to the environment; undo that, so the next
+    # configure(home) for another home is not mistaken for a user's choice.
+    if user_uri is None:
+        os.environ.pop("MLFLOW_TRACKING_URI", None)
+    else:
+        os.environ["MLFLOW_TRACKING_URI"] = user_uri
     client = MlflowClient()
     if client.get_experiment_by_name(EXPERIMENT) is None:
         client.create_experiment(EXPERIMENT, artifact_location=artifacts.as_uri() if artifacts else None)

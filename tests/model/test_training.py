@@ -98,16 +98,22 @@ def test_main_job_trains_when_no_champion_then_reuses_it(tmp_path, monkeypatch):
     import training.train
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
+    monkeypatch.setenv("POLICYTAG_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(training.train, "MODEL_TYPES", ("tfidf",))  # keep the test small
     get_settings.cache_clear()
-    first = CliRunner().invoke(app, ["run"])
+    first = CliRunner().invoke(app, ["run", "--no-serve"])
     assert first.exit_code == 0, first.output
     events = [json.loads(line) for line in first.stdout.splitlines()]
     assert events[0]["event"] == "training" and events[1]["event"] == "trained"
-    coverage = [e for e in events if "coverage" in e]
-    assert [e["zone"] for e in coverage] == ["清远高新区", "阜新高新区", "河源高新区", "清远高新区", "鹤城高新区"]
-    assert all(0 <= v <= 1 for e in coverage for v in e["coverage"].values())
-    second = CliRunner().invoke(app, ["run"])
-    assert json.loads(second.stdout.splitlines()[0]) == {"event": "champion", "version": "1",
-                                                         "run_id": events[1]["runs"][0]["run_id"]}
+    seeds = [e for e in events if e["event"] == "seed"]
+    assert [e["created"] for e in seeds] == [True] * 5 and sum(e["segments"] for e in seeds) == 184
+    assert (tmp_path / "data" / "policytag.db").is_file()
+    second = CliRunner().invoke(app, ["run", "--no-serve"])
+    events = [json.loads(line) for line in second.stdout.splitlines()]
+    assert events[0] == {"event": "champion", "version": "1", "run_id": first_run_id(first)}
+    assert [e["created"] for e in events[1:]] == [False] * 5
     get_settings.cache_clear()
+
+
+def first_run_id(result) -> str:
+    return json.loads(result.stdout.splitlines()[1])["runs"][0]["run_id"]

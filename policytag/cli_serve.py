@@ -1,0 +1,84 @@
+"""``policytag run`` (the main job) and ``policytag serve``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from policytag.cli_io import emit, fail
+from policytag.config import get_settings
+
+HostOption = Annotated[Optional[str], typer.Option(help="Interface to listen on (default 127.0.0.1).")]
+PortOption = Annotated[Optional[int], typer.Option(help="Port (default 8000, or POLICYTAG_PORT).")]
+
+
+def run(
+    host: HostOption = None,
+    port: PortOption = None,
+    serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API after preparing.")] = True,
+    seeds: Annotated[bool, typer.Option(help="Store the seed reports (skipped when already stored).")] = True,
+) -> None:
+    """The main job: train a champion if none is registered, store the seeds, serve the API."""
+    from serving.db import make_engine, make_sessionmaker, migrate
+    from serving.ingest import ingest_seeds
+    from serving.served_model import load_champion
+    from training import registry
+    from training.train import MODEL_TYPES, train
+
+    settings = _settings(host, port)
+    client = registry.configure(settings.home)
+    current = registry.champion(client)
+    if current is None:
+        emit({"event": "training", "reason": "no model registered as @champion",
+              "store": registry.tracking_uri(settings.home)})
+        emit({"event": "trained", **train(settings.home, settings.labels, list(MODEL_TYPES))})
+    else:
+        emit({"event": "champion", "version": str(current.version), "run_id": current.run_id})
+    model = load_champion(settings.home)
+    engine = make_engine(settings.db_url)
+    migrate(engine)
+    if seeds:
+        for result in ingest_seeds(make_sessionmaker(engine), model, settings.seeds):
+            emit({"event": "seed", **result})
+    engine.dispose()
+    if serve_api:
+        _serve(settings, model)
+
+
+def serve(host: HostOption = None, port: PortOption = None) -> None:
+    """Serve the API with the registered champion (no training, no seeds)."""
+    _serve(_settings(host, port), None)
+
+
+def _settings(host: str | None, port: int | None):
+    settings = get_settings()
+    updates = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    return settings.model_copy(update=updates) if updates else settings
+
+
+def _serve(settings, model) -> None:
+    import uvicorn
+
+    from serving.main import create_app
+
+    url = f"http://{settings.host}:{settings.port}"
+    emit({"event": "serving", "url": url, "docs": f"{url}/docs", "database": _redacted(settings.db_url),
+          "api_key": "required on write endpoints (X-API-Key header)" if settings.api_key else
+          "not set: write endpoints are open; set POLICYTAG_API_KEY=<secret> before starting to protect them"})
+    try:
+        uvicorn.run(create_app(settings, model=model), host=settings.host, port=settings.port, log_level="info")
+    except OSError as exc:
+        fail(f"cannot listen on {url}: {exc}; choose another port with --port")
+
+
+def _redacted(url: str) -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(run)
+    app.command()(serve)

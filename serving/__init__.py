@@ -1,0 +1,1 @@
+"""The FastAPI service: tags reports with the registered champion, stores them, reports coverage."""

@@ -1,0 +1,81 @@
+"""Reading and writing the stored corpus. Callers own the transaction (``with session.begin()``)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from serving.tables import Prediction, Report, Segment
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def find_by_hash(session: Session, text: str) -> Report | None:
+    return session.scalar(select(Report).where(Report.content_hash == content_hash(text)))
+
+
+def add_report(session: Session, *, text: str, tagged: dict, model_version: str, source: str | None = None) -> Report:
+    """Add a tagged document (``Tagger.tag_document`` output) with its segments and predictions."""
+    report = Report(id=tagged["doc_id"], content_hash=content_hash(text), title=tagged["title"],
+                    zone=tagged["zone"], year=tagged["year"], years=tagged["years"], doc_type=tagged["doc_type"],
+                    detection=tagged["detection"], source=source, text=text, n_chars=len(text),
+                    n_segments=len(tagged["segments"]), model_version=model_version)
+    for pos, s in enumerate(tagged["segments"]):
+        segment = Segment(id=s["id"], position=pos, start=s["start"], end=s["end"], text=s["text"],
+                          heading=s["heading"], part=s["part"])
+        segment.predictions.append(Prediction(model_version=model_version, labels=s["labels"], scores=s["scores"]))
+        report.segments.append(segment)
+    session.add(report)
+    return report
+
+
+def list_reports(session: Session, *, zone: str | None = None, year: int | None = None,
+                 limit: int = 100, offset: int = 0) -> tuple[int, list[Report]]:
+    query = select(Report)
+    if zone is not None:
+        query = query.where(Report.zone == zone)
+    if year is not None:
+        query = query.where(Report.year == year)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(query.order_by(Report.created_at, Report.id).limit(limit).offset(offset)).all()
+    return total, list(rows)
+
+
+def get_report(session: Session, report_id: str) -> Report | None:
+    return session.scalar(select(Report).where(Report.id == report_id)
+                          .options(selectinload(Report.segments).selectinload(Segment.predictions)))
+
+
+def current_prediction(segment: Segment, model_version: str) -> Prediction | None:
+    return next((p for p in segment.predictions if p.model_version == model_version), None)
+
+
+def zones(session: Session) -> list[dict]:
+    """Each known zone with its number of reports and the years they cover."""
+    rows = session.execute(select(Report.zone, Report.year, func.count()).where(Report.zone.is_not(None))
+                           .group_by(Report.zone, Report.year)).all()
+    out: dict[str, dict] = {}
+    for zone, year, n in rows:
+        entry = out.setdefault(zone, {"zone": zone, "reports": 0, "years": []})
+        entry["reports"] += n
+        if year is not None:
+            entry["years"].append(year)
+    return [{**e, "years": sorted(e["years"])} for e in sorted(out.values(), key=lambda e: e["zone"])]
+
+
+def tagged_rows(session: Session, *, zone: str, year: int | None = None,
+                part: str | None = None) -> list[tuple[list[str], int]]:
+    """``(labels, n_chars)`` for every stored segment of a zone, from its report's current model version."""
+    query = (select(Prediction.labels, Segment.end - Segment.start)
+             .join(Segment, Prediction.segment_id == Segment.id)
+             .join(Report, Segment.report_id == Report.id)
+             .where(Report.zone == zone, Prediction.model_version == Report.model_version))
+    if year is not None:
+        query = query.where(Report.year == year)
+    if part is not None:
+        query = query.where(Segment.part == part)
+    return [(labels, n) for labels, n in session.execute(query.order_by(Segment.id))]

@@ -1,0 +1,83 @@
+"""``/v1/reports``: store tagged reports, list, read and delete them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
+
+from serving import crud
+from serving.deps import ModelDep, SessionDep, SettingsDep, WriteAccess
+from serving.routes.tag import ERRORS
+from serving.schemas import Problem, ReportList, StoredReport
+from serving.submission import OPENAPI_BODY, read_submission
+from serving.tagging import stored_view, tag_submission
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+NOT_FOUND = {404: {"model": Problem}}
+
+
+@router.post("", response_model=StoredReport, status_code=201, dependencies=[WriteAccess],
+             responses={**ERRORS, 200: {"model": StoredReport, "description": "Already stored (same text)."},
+                        401: {"model": Problem}}, openapi_extra=OPENAPI_BODY)
+async def create_report(request: Request, response: Response, session: SessionDep, model: ModelDep,
+                        settings: SettingsDep) -> dict:
+    """Tag a report and store it with its segments and predictions; the same text is stored once."""
+    sub = await read_submission(request)
+    existing = crud.find_by_hash(session, sub.text)
+    if existing is None:
+        tagged = await run_in_threadpool(tag_submission, model, sub, settings.bootstrap_resamples)
+        crud.add_report(session, text=sub.text, tagged=tagged, model_version=model.version, source=sub.source)
+        try:
+            session.commit()
+        except IntegrityError:  # stored meanwhile by a concurrent request
+            session.rollback()
+        else:
+            response.status_code = 201
+            response.headers["Location"] = f"/v1/reports/{tagged['doc_id']}"
+            return _view(session, tagged["doc_id"], settings, created=True)
+    response.status_code = 200
+    return _view(session, crud.find_by_hash(session, sub.text).id, settings, created=False)
+
+
+@router.get("", response_model=ReportList)
+def list_reports(session: SessionDep, zone: str | None = None, year: int | None = None,
+                 limit: Annotated[int, Query(ge=1, le=500)] = 100,
+                 offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+    """Stored reports, oldest first, optionally of one zone and/or year."""
+    total, rows = crud.list_reports(session, zone=zone, year=year, limit=limit, offset=offset)
+    return {"total": total, "limit": limit, "offset": offset, "reports": rows}
+
+
+@router.get("/{report_id}", response_model=StoredReport, responses=NOT_FOUND)
+def get_report(report_id: str, session: SessionDep, settings: SettingsDep) -> dict:
+    """A stored report: its text, segments with current predictions, and coverage."""
+    return _view(session, report_id, settings)
+
+
+@router.delete("/{report_id}", status_code=204, dependencies=[WriteAccess],
+               responses={**NOT_FOUND, 401: {"model": Problem}})
+def delete_report(report_id: str, session: SessionDep) -> Response:
+    """Delete a stored report with its segments and predictions."""
+    report = crud.get_report(session, report_id)
+    if report is None:
+        raise _not_found(report_id)
+    session.delete(report)
+    session.commit()
+    return Response(status_code=204)
+
+
+def _view(session, report_id: str, settings, created: bool | None = None) -> dict:
+    session.expire_all()
+    report = crud.get_report(session, report_id)
+    if report is None:
+        raise _not_found(report_id)
+    view = stored_view(report, settings.bootstrap_resamples)
+    view["created"] = created
+    return view
+
+
+def _not_found(report_id: str) -> HTTPException:
+    return HTTPException(404, f"no stored report has id {report_id!r}: list them with GET /v1/reports")

@@ -1,0 +1,102 @@
+"""``/v1/zones`` and ``/v1/compare``: theme coverage per zone and comparisons between zones or years."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import PlainTextResponse
+from sqlalchemy.orm import Session
+
+from serving import coverage, crud
+from serving.deps import ModelDep, SessionDep, SettingsDep
+from serving.schemas import Comparison, Part, Problem, ZoneCoverage, ZoneList
+
+router = APIRouter(tags=["zones"])
+ERRORS = {404: {"model": Problem}, 422: {"model": Problem}}
+
+
+@router.get("/zones", response_model=ZoneList)
+def list_zones(session: SessionDep) -> dict:
+    """Zones with stored reports, their report counts and years."""
+    return {"zones": crud.zones(session)}
+
+
+@router.get("/zones/{zone}/coverage", response_model=ZoneCoverage, responses=ERRORS)
+def zone_coverage(zone: str, session: SessionDep, model: ModelDep, settings: SettingsDep,
+                  year: int | None = None, part: Part | None = None) -> dict:
+    """Per theme: share of the zone's segments and characters that carry it, with 95% bootstrap intervals."""
+    known = _known_zones(session)
+    _check_zone(zone, known)
+    if year is not None and year not in known[zone]["years"]:
+        raise HTTPException(404, f"zone {zone!r} has no stored report for {year}; "
+                                 f"its years: {', '.join(map(str, known[zone]['years'])) or 'none'}")
+    rows = crud.tagged_rows(session, zone=zone, year=year, part=part)
+    result = coverage.coverage(coverage.TaggedSegments.from_rows(rows, model.themes),
+                               resamples=settings.bootstrap_resamples)
+    reports = known[zone]["reports"] if year is None else crud.list_reports(session, zone=zone, year=year)[0]
+    return {**result, "zone": zone, "year": year, "part": part, "reports": reports}
+
+
+@router.get("/compare", response_model=Comparison, responses={**ERRORS, 200: {
+    "content": {"text/csv": {"schema": {"type": "string"}}},
+    "description": "The comparison (JSON), or one CSV row per group × theme."}})
+def compare(request: Request, session: SessionDep, model: ModelDep, settings: SettingsDep,
+            zones: Annotated[str | None, Query(description="Comma-separated zones; default: all.")] = None,
+            year: Annotated[str | None, Query(description="A year, or comma-separated years: with several "
+                                                          "years each zone × year is a group.")] = None,
+            part: Part | None = None,
+            format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None):
+    """Zones × themes shares, each group's emphasis relative to the other groups pooled, and rankings."""
+    known = _known_zones(session)
+    names = _split(zones) or sorted(known)
+    for zone in names:
+        _check_zone(zone, known)
+    years = _years(year)
+    groups = _groups(session, names, years, part, model.themes)
+    if len(groups) < 2:
+        raise HTTPException(422, "a comparison needs at least two groups with stored segments: name two or more "
+                                 "zones, or one zone with two or more years (year=2023,2024)")
+    result = coverage.compare(groups, resamples=settings.bootstrap_resamples)
+    result.update(year=years, part=part)
+    wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
+    if wants_csv:
+        return PlainTextResponse(coverage.comparison_csv(result), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="policytag-compare.csv"'})
+    return result
+
+
+def _groups(session: Session, zones: list[str], years: list[int] | None, part: str | None,
+            themes: list[str]) -> dict[str, coverage.TaggedSegments]:
+    """One group per zone, or per zone × year when several years are asked for; empty groups are left out."""
+    per_year = years is not None and len(years) > 1
+    groups = {}
+    for zone in zones:
+        for year in years if per_year else [years[0] if years else None]:
+            rows = crud.tagged_rows(session, zone=zone, year=year, part=part)
+            if rows:
+                groups[f"{zone} {year}" if per_year else zone] = coverage.TaggedSegments.from_rows(rows, themes)
+    return groups
+
+
+def _known_zones(session: Session) -> dict[str, dict]:
+    return {z["zone"]: z for z in crud.zones(session)}
+
+
+def _check_zone(zone: str, known: dict) -> None:
+    if zone not in known:
+        raise HTTPException(404, f"unknown zone {zone!r}: zones with stored reports are "
+                                 f"{', '.join(known) or 'none yet (store a report with POST /v1/reports)'}")
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _years(value: str | None) -> list[int] | None:
+    parts = _split(value)
+    if not parts:
+        return None
+    if not all(p.isdigit() and len(p) == 4 for p in parts):
+        raise HTTPException(422, f"year must be a year or comma-separated years such as 2023,2024, not {value!r}")
+    return sorted({int(p) for p in parts})

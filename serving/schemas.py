@@ -1,0 +1,152 @@
+"""Request and response bodies of the API (they make the OpenAPI document)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Part = Literal["review", "plan", "problems", "other"]
+
+EXAMPLE_TEXT = ("清远高新区2024年工作总结\n一、2024年工作回顾\n"
+                "(一)招商引资成效明显。全年新签约项目32个,计划总投资156亿元。\n"
+                "(二)安全生产形势稳定。开展安全隐患排查整治,整改隐患1200处。")
+
+
+class TagRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"text": EXAMPLE_TEXT, "zone": "清远高新区",
+                                                                 "year": 2024}]})
+
+    text: str = Field(description="The report's full text (UTF-8 JSON string).")
+    zone: str | None = Field(None, max_length=100, description="Zone name; overrides detection.")
+    year: int | None = Field(None, ge=1978, le=2100, description="Reporting year; overrides detection.")
+    title: str | None = Field(None, max_length=500, description="Title; overrides detection.")
+
+
+class ModelRef(BaseModel):
+    name: str
+    version: str
+
+
+class TaggedSegment(BaseModel):
+    id: str
+    start: int = Field(description="Offset of the first character in the report text.")
+    end: int = Field(description="Offset one past the last character: text == report[start:end].")
+    text: str
+    heading: list[str] = Field(description="Heading path, outermost first.")
+    part: Part
+    labels: list[str] = Field(description="Themes whose score reaches the theme's threshold.")
+    scores: dict[str, float] = Field(description="Per-theme probability.")
+
+
+class ShareEntry(BaseModel):
+    segments: int = Field(description="Segments carrying the theme.")
+    characters: int = Field(description="Characters in those segments.")
+    segment_share: float | None
+    segment_share_ci: list[float] | None = Field(description="95% bootstrap interval [low, high].")
+    char_share: float | None
+    char_share_ci: list[float] | None
+
+
+class Coverage(BaseModel):
+    segments: int
+    characters: int
+    interval: dict
+    themes: dict[str, ShareEntry]
+    untagged: ShareEntry
+
+
+class TaggedReport(BaseModel):
+    report_id: str | None = Field(None, description="Set when the report is stored.")
+    created: bool | None = Field(None, description="False when the same text was already stored.")
+    title: str | None
+    zone: str | None
+    year: int | None
+    years: list[int]
+    doc_type: str
+    detection: dict
+    source: str | None = None
+    model: ModelRef
+    segments: list[TaggedSegment]
+    coverage: Coverage
+    warnings: list[str] = []
+
+
+class StoredReport(TaggedReport):
+    text: str
+    created_at: datetime
+
+
+class ReportSummary(BaseModel):
+    id: str
+    title: str | None
+    zone: str | None
+    year: int | None
+    doc_type: str
+    source: str | None
+    n_chars: int
+    n_segments: int
+    model_version: str
+    created_at: datetime
+
+
+class ReportList(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    reports: list[ReportSummary]
+
+
+class Zone(BaseModel):
+    zone: str
+    reports: int
+    years: list[int]
+
+
+class ZoneList(BaseModel):
+    zones: list[Zone]
+
+
+class ZoneCoverage(Coverage):
+    zone: str
+    year: int | None
+    part: Part | None
+    reports: int
+
+
+class Emphasis(BaseModel):
+    share: float | None
+    others_share: float | None = Field(description="Pooled share of all other groups' segments.")
+    ratio: float | None = Field(description="share / others_share (null when the others never carry it).")
+    p_value: float = Field(description="Two-sided Fisher exact test, group vs the others.")
+    p_adjusted: float = Field(description="Holm-adjusted over all group × theme cells.")
+    emphasis: Literal["higher", "lower", "similar"]
+
+
+class Comparison(BaseModel):
+    groups: list[str]
+    themes: list[str]
+    year: list[int] | None
+    part: Part | None
+    coverage: dict[str, Coverage]
+    relative_emphasis: dict[str, dict[str, Emphasis]]
+    ranking: dict[str, list[str]] = Field(description="Per theme, groups from highest to lowest segment share.")
+
+
+class ModelInfo(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    name: str
+    version: str
+    alias: str
+    run_id: str
+    model_type: str
+    themes: list[dict]
+    thresholds: dict[str, float]
+    metrics: dict[str, float] = Field(description="Grouped (leave-one-document-out) cross-validation metrics.")
+    loaded_at: str
+
+
+class Problem(BaseModel):
+    detail: str = Field(description="What went wrong and what to do.")

@@ -1,0 +1,87 @@
+"""Read a submitted report from a request: JSON, a multipart file upload, or a plain-text body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import HTTPException, Request
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from policytag.text import ReportDecodeError, decode_report
+from serving.schemas import TagRequest
+from serving.uploads import UnsupportedUpload, read_upload
+
+ACCEPTED = "application/json ({\"text\": ...}), multipart/form-data (a 'file' field) or text/plain"
+
+# The request body as OpenAPI shows it: the three ways to send a report.
+OPENAPI_BODY = {"requestBody": {"required": True, "content": {
+    "application/json": {"schema": TagRequest.model_json_schema()},
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": ".txt (UTF-8 or GB18030), .html/.htm or .docx"},
+        "zone": {"type": "string"}, "year": {"type": "integer"}, "title": {"type": "string"}}}},
+    "text/plain": {"schema": {"type": "string"}, "example": "清远高新区2024年工作总结\n一、招商引资成效明显……"},
+}}}
+
+
+@dataclass
+class Submission:
+    text: str
+    zone: str | None = None
+    year: int | None = None
+    title: str | None = None
+    source: str | None = None
+
+
+async def read_submission(request: Request) -> Submission:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        return _from_json(await request.body())
+    if kind == "multipart/form-data":
+        return await _from_form(request)
+    if kind in ("text/plain", ""):
+        return Submission(_decode(await request.body()))
+    raise HTTPException(415, f"unsupported Content-Type {kind!r}: send {ACCEPTED}")
+
+
+def _from_json(body: bytes) -> Submission:
+    try:
+        payload = TagRequest.model_validate_json(body)
+    except ValidationError as exc:
+        raise HTTPException(422, "invalid JSON body: " + "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
+            + ' (expected {"text": "...", "zone": optional, "year": optional, "title": optional})') from exc
+    return Submission(payload.text, _blank(payload.zone), payload.year, _blank(payload.title))
+
+
+async def _from_form(request: Request) -> Submission:
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise HTTPException(422, "multipart upload needs the report in a field named 'file'")
+    data = await upload.read()
+    try:
+        text = read_upload(data, upload.filename, upload.content_type)
+    except UnsupportedUpload as exc:
+        raise HTTPException(415, str(exc)) from exc
+    except (ReportDecodeError, ValueError) as exc:
+        raise HTTPException(422, f"{upload.filename or 'upload'}: {exc}") from exc
+    year = form.get("year")
+    if year not in (None, "") and not (isinstance(year, str) and year.isdigit() and 1978 <= int(year) <= 2100):
+        raise HTTPException(422, f"year must be a four-digit year such as 2024, not {year!r}")
+    zone, title = _blank(form.get("zone")), _blank(form.get("title"))
+    if (zone and len(zone) > 100) or (title and len(title) > 500):
+        raise HTTPException(422, "zone is limited to 100 and title to 500 characters")
+    return Submission(text, zone, int(year) if year else None, title, upload.filename)
+
+
+def _decode(body: bytes) -> str:
+    try:
+        return decode_report(body)[0]
+    except ReportDecodeError as exc:
+        raise HTTPException(422, str(exc)) from exc
+
+
+def _blank(value) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None

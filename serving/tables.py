@@ -1,0 +1,69 @@
+"""The stored corpus: reports, their segments, and each segment's predictions per model version."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    zone: Mapped[str | None] = mapped_column(String(100), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    years: Mapped[list] = mapped_column(JSON, default=list)
+    doc_type: Mapped[str] = mapped_column(String(50))
+    detection: Mapped[dict] = mapped_column(JSON, default=dict)  # how zone and years were found
+    source: Mapped[str | None] = mapped_column(String(255))  # uploaded file name, if any
+    text: Mapped[str] = mapped_column(Text)
+    n_chars: Mapped[int] = mapped_column(Integer)
+    n_segments: Mapped[int] = mapped_column(Integer)
+    model_version: Mapped[str] = mapped_column(String(32))  # the version whose predictions are current
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    segments: Mapped[list[Segment]] = relationship(back_populates="report", cascade="all, delete-orphan",
+                                                   order_by="Segment.position", passive_deletes=True)
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    heading: Mapped[list] = mapped_column(JSON, default=list)
+    part: Mapped[str] = mapped_column(String(20))
+
+    report: Mapped[Report] = relationship(back_populates="segments")
+    predictions: Mapped[list[Prediction]] = relationship(back_populates="segment", cascade="all, delete-orphan",
+                                                         passive_deletes=True)
+
+
+class Prediction(Base):
+    __tablename__ = "predictions"
+    __table_args__ = (UniqueConstraint("segment_id", "model_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    segment_id: Mapped[str] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"), index=True)
+    model_version: Mapped[str] = mapped_column(String(32))
+    labels: Mapped[list] = mapped_column(JSON)
+    scores: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    segment: Mapped[Segment] = relationship(back_populates="predictions")

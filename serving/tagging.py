@@ -1,0 +1,62 @@
+"""Tag a submission with the served model and shape the API's view of a (stored) report."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException
+
+from policytag.text import EmptyReportError, content_id
+from serving import coverage
+from serving.served_model import ServedModel
+from serving.submission import Submission
+from serving.crud import current_prediction
+from serving.tables import Report
+
+
+def tag_submission(model: ServedModel, sub: Submission, resamples: int) -> dict:
+    """The tagged document (``TaggedReport`` fields, unstored)."""
+    try:
+        doc = model.tagger.tag_document(sub.text, content_id(sub.text, 16), zone=sub.zone, year=sub.year)
+    except EmptyReportError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if sub.title:
+        doc["title"] = sub.title
+    if not doc["segments"]:
+        raise HTTPException(422, "no paragraph of the report could be segmented: send the report's body text")
+    doc["source"] = sub.source
+    doc["model"] = {"name": model.name, "version": model.version}
+    doc["coverage"] = document_coverage(doc["segments"], model.themes, resamples)
+    doc["warnings"] = warnings(doc)
+    return doc
+
+
+def document_coverage(segments: list[dict], themes: list[str], resamples: int) -> dict:
+    rows = [(s["labels"], s["end"] - s["start"]) for s in segments]
+    return coverage.coverage(coverage.TaggedSegments.from_rows(rows, themes), resamples=resamples)
+
+
+def warnings(doc: dict) -> list[str]:
+    out = []
+    if doc["zone"] is None:
+        out.append("zone not detected: pass 'zone' so the report counts in zone coverage and comparisons")
+    if doc["year"] is None:
+        out.append("year not detected: pass 'year' to compare this report across years")
+    return out
+
+
+def stored_view(report: Report, resamples: int) -> dict:
+    """A stored report as ``StoredReport`` fields, with its current predictions."""
+    segments, themes = [], []
+    for seg in report.segments:
+        pred = current_prediction(seg, report.model_version)
+        segments.append({"id": seg.id, "start": seg.start, "end": seg.end, "text": seg.text, "heading": seg.heading,
+                         "part": seg.part, "labels": pred.labels if pred else [],
+                         "scores": pred.scores if pred else {}})
+        if pred and not themes:
+            themes = list(pred.scores)
+    doc = {"report_id": report.id, "title": report.title, "zone": report.zone, "year": report.year,
+           "years": report.years, "doc_type": report.doc_type, "detection": report.detection, "source": report.source,
+           "model": {"name": "policytag", "version": report.model_version}, "segments": segments,
+           "text": report.text, "created_at": report.created_at}
+    doc["coverage"] = document_coverage(segments, themes, resamples)
+    doc["warnings"] = warnings(doc)
+    return doc

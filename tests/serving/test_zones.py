@@ -1,0 +1,133 @@
+"""Zone coverage and comparison over stored reports.
+
+The hand-checked tests use a stub model (``[theme]`` markers in the text decide
+the labels) because they are about the arithmetic; the seed tests use the
+trained champion.
+"""
+
+import csv
+import io
+
+import pytest
+from scipy.stats import fisher_exact
+
+from serving.ingest import ingest_seeds
+
+# Zone 甲: 2023 has 4 segments, 2024 has 2; zone 乙 (2023) has 3. One paragraph is one segment.
+A_2023 = ["全年引进项目十二个,签约金额三十亿元[investment]。", "新建研发平台五个,引进项目两个[innovation][investment]。",
+          "召开年度工作会议,部署全年任务。", "开展安全生产大检查,整改隐患四十处[safety]。"]
+A_2024 = ["新签约项目二十个[investment]。", "组织党员干部集中学习[party]。"]
+B_2023 = ["加强基层党组织建设[party]。", "推进科技企业孵化器建设[innovation][party]。", "完成年度目标任务。"]
+
+
+def store(client, paragraphs, zone, year):
+    r = client.post("/v1/reports", json={"text": "\n".join(paragraphs), "zone": zone, "year": year})
+    assert r.status_code == 201, r.text
+    assert len(r.json()["segments"]) == len(paragraphs)
+
+
+@pytest.fixture
+def corpus(stub_client):
+    store(stub_client, A_2023, "甲高新区", 2023)
+    store(stub_client, A_2024, "甲高新区", 2024)
+    store(stub_client, B_2023, "乙高新区", 2023)
+    return stub_client
+
+
+def share(paragraphs, theme):
+    return round(sum(f"[{theme}]" in p for p in paragraphs) / len(paragraphs), 4)
+
+
+def char_share(paragraphs, theme):
+    return round(sum(len(p) for p in paragraphs if f"[{theme}]" in p) / sum(map(len, paragraphs)), 4)
+
+
+def test_zones_list_reports_and_years(corpus):
+    assert corpus.get("/v1/zones").json() == {"zones": [
+        {"zone": "乙高新区", "reports": 1, "years": [2023]}, {"zone": "甲高新区", "reports": 2, "years": [2023, 2024]}]}
+
+
+def test_zone_coverage_by_hand(corpus):
+    cov = corpus.get("/v1/zones/甲高新区/coverage").json()
+    both = A_2023 + A_2024
+    assert (cov["zone"], cov["reports"], cov["segments"], cov["characters"]) == ("甲高新区", 2, 6, sum(map(len, both)))
+    inv = cov["themes"]["investment"]
+    assert (inv["segments"], inv["segment_share"]) == (3, 0.5)
+    assert inv["char_share"] == char_share(both, "investment")
+    assert cov["themes"]["party"]["segment_share"] == round(1 / 6, 4)
+    assert cov["untagged"]["segments"] == 1 and cov["untagged"]["segment_share"] == round(1 / 6, 4)
+    lo, hi = inv["segment_share_ci"]
+    assert lo < 0.5 < hi
+    one_year = corpus.get("/v1/zones/甲高新区/coverage", params={"year": 2023}).json()
+    assert one_year["segments"] == 4 and one_year["reports"] == 1
+    assert one_year["themes"]["investment"]["segment_share"] == share(A_2023, "investment") == 0.5
+    assert one_year["themes"]["safety"]["segment_share"] == 0.25
+
+
+def test_zone_coverage_errors(corpus):
+    r = corpus.get("/v1/zones/丙高新区/coverage")
+    assert r.status_code == 404 and "甲高新区" in r.json()["detail"] and "乙高新区" in r.json()["detail"]
+    r = corpus.get("/v1/zones/乙高新区/coverage", params={"year": 2024})
+    assert r.status_code == 404 and "2023" in r.json()["detail"]
+    r = corpus.get("/v1/zones/乙高新区/coverage", params={"part": "summary"})
+    assert r.status_code == 422 and "part" in r.json()["detail"]
+
+
+def test_compare_zones_by_hand(corpus):
+    out = corpus.get("/v1/compare", params={"zones": "甲高新区,乙高新区"}).json()
+    assert out["groups"] == ["甲高新区", "乙高新区"]
+    a, b = A_2023 + A_2024, B_2023
+    party = out["relative_emphasis"]["乙高新区"]["party"]
+    assert party["share"] == share(b, "party") == round(2 / 3, 4)
+    assert party["others_share"] == share(a, "party") == round(1 / 6, 4)
+    assert party["ratio"] == round((2 / 3) / (1 / 6), 4) == 4.0
+    assert party["p_value"] == pytest.approx(fisher_exact([[2, 1], [1, 5]])[1], abs=1e-6)
+    assert out["ranking"]["party"] == ["乙高新区", "甲高新区"]
+    assert out["ranking"]["investment"] == ["甲高新区", "乙高新区"]
+    assert out["coverage"]["甲高新区"]["themes"]["investment"]["segment_share"] == 0.5
+
+
+def test_compare_one_zone_across_years(corpus):
+    out = corpus.get("/v1/compare", params={"zones": "甲高新区", "year": "2023,2024"}).json()
+    assert out["groups"] == ["甲高新区 2023", "甲高新区 2024"] and out["year"] == [2023, 2024]
+    assert out["coverage"]["甲高新区 2024"]["themes"]["party"]["segment_share"] == 0.5
+    assert out["relative_emphasis"]["甲高新区 2023"]["safety"]["others_share"] == 0.0
+
+
+def test_compare_as_csv(corpus):
+    for kwargs in ({"params": {"format": "csv"}}, {"headers": {"Accept": "text/csv"}}):
+        r = corpus.get("/v1/compare", **kwargs)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert len(rows) == 2 * 5
+        row = next(x for x in rows if (x["group"], x["theme"]) == ("乙高新区", "party"))
+        assert (row["tagged_segments"], row["ratio"], row["rank"]) == ("2", "4.0", "1")
+
+
+def test_compare_errors(corpus):
+    r = corpus.get("/v1/compare", params={"zones": "甲高新区"})
+    assert r.status_code == 422 and "at least two groups" in r.json()["detail"]
+    r = corpus.get("/v1/compare", params={"zones": "甲高新区,丙高新区"})
+    assert r.status_code == 404 and "丙高新区" in r.json()["detail"]
+    r = corpus.get("/v1/compare", params={"year": "last"})
+    assert r.status_code == 422 and "2023,2024" in r.json()["detail"]
+    assert corpus.get("/v1/compare", params={"format": "xml"}).status_code == 422
+
+
+def test_seeds_ingest_once_and_compare(client, settings, champion):
+    app = client.app
+    first = ingest_seeds(app.state.sessions, champion, settings.seeds)
+    assert [r["created"] for r in first] == [True] * 5 and [r["segments"] for r in first] == [53, 62, 27, 27, 15]
+    assert [r["created"] for r in ingest_seeds(app.state.sessions, champion, settings.seeds)] == [False] * 5
+    zones = {z["zone"]: z for z in client.get("/v1/zones").json()["zones"]}
+    assert zones["清远高新区"] == {"zone": "清远高新区", "reports": 2, "years": [2023, 2024]}
+    assert len(zones) == 4
+    cov = client.get("/v1/zones/清远高新区/coverage").json()
+    assert cov["segments"] == 53 + 27
+    out = client.get("/v1/compare").json()
+    assert out["groups"] == sorted(zones)
+    for theme, order in out["ranking"].items():
+        shares = [out["coverage"][g]["themes"][theme]["segment_share"] for g in order]
+        assert shares == sorted(shares, reverse=True)
+    plan = client.get("/v1/zones/鹤城高新区/coverage", params={"part": "plan"}).json()
+    assert 0 < plan["segments"] < 15
