@@ -10,6 +10,7 @@ import typer
 from policytag.cli_io import emit, fail
 from policytag.cli_labels import labels_app
 from policytag.cli_model import register as register_model_commands
+from policytag.cli_retrain import register as register_retrain_commands
 from policytag.cli_serve import register as register_serve_commands
 from policytag.config import get_settings
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
@@ -50,6 +51,7 @@ def segment(
 app.add_typer(labels_app, name="labels")
 register_model_commands(app)
 register_serve_commands(app)
+register_retrain_commands(app, labels_app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     data_dir: Path | None = None
     # SQLAlchemy URL; default: SQLite file <data>/policytag.db. PostgreSQL: postgresql+psycopg://...
     database_url: str | None = Field(None, validation_alias=AliasChoices("POLICYTAG_DATABASE_URL", "DATABASE_URL"))
-    api_key: SecretStr | None = None  # required on write endpoints when set
+    api_key: SecretStr | None = None  # required on write endpoints when set (its name: "default")
+    api_keys: SecretStr | None = None  # several named keys: "alice:key1,bob:key2"
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = 5_000_000
@@ -37,6 +38,20 @@ class Settings(BaseSettings):
     @property
     def data(self) -> Path:
         return self.data_dir or self.home / "data"
+
+    @property
+    def write_keys(self) -> dict[str, str]:
+        """Accepted write keys → the name recorded as the author of a change."""
+        keys = {}
+        if self.api_keys:
+            for item in self.api_keys.get_secret_value().split(","):
+                name, _, key = item.strip().partition(":")
+                if not key:
+                    raise ValueError("POLICYTAG_API_KEYS must look like 'alice:key1,bob:key2'")
+                keys[key] = name
+        if self.api_key:
+            keys[self.api_key.get_secret_value()] = "default"
+        return keys
 
     @property
     def db_url(self) -> str:

@@ -7,7 +7,7 @@ import hashlib
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from serving.tables import Prediction, Report, Segment
+from serving.tables import HumanLabel, Prediction, Report, Segment
 
 
 def content_hash(text: str) -> str:
@@ -67,15 +67,33 @@ def zones(session: Session) -> list[dict]:
     return [{**e, "years": sorted(e["years"])} for e in sorted(out.values(), key=lambda e: e["zone"])]
 
 
+def latest_human_labels():
+    """Subquery: the newest human label row id per stored segment."""
+    return (select(HumanLabel.segment_id, func.max(HumanLabel.id).label("label_id"))
+            .where(HumanLabel.segment_id.is_not(None)).group_by(HumanLabel.segment_id).subquery())
+
+
 def tagged_rows(session: Session, *, zone: str, year: int | None = None,
                 part: str | None = None) -> list[tuple[list[str], int]]:
-    """``(labels, n_chars)`` for every stored segment of a zone, from its report's current model version."""
-    query = (select(Prediction.labels, Segment.end - Segment.start)
+    """``(labels, n_chars)`` for every stored segment of a zone: a person's latest labels where a segment
+    was corrected, else the prediction of its report's current model version."""
+    latest = latest_human_labels()
+    query = (select(Prediction.labels, HumanLabel.labels, Segment.end - Segment.start)
              .join(Segment, Prediction.segment_id == Segment.id)
              .join(Report, Segment.report_id == Report.id)
+             .outerjoin(latest, latest.c.segment_id == Segment.id)
+             .outerjoin(HumanLabel, HumanLabel.id == latest.c.label_id)
              .where(Report.zone == zone, Prediction.model_version == Report.model_version))
     if year is not None:
         query = query.where(Report.year == year)
     if part is not None:
         query = query.where(Segment.part == part)
-    return [(labels, n) for labels, n in session.execute(query.order_by(Segment.id))]
+    return [(human if human is not None else predicted, n)
+            for predicted, human, n in session.execute(query.order_by(Segment.id))]
+
+
+def human_labels_of(session: Session, segment_ids: list[str]) -> dict[str, HumanLabel]:
+    latest = latest_human_labels()
+    rows = session.scalars(select(HumanLabel).join(latest, latest.c.label_id == HumanLabel.id)
+                           .where(latest.c.segment_id.in_(segment_ids)))
+    return {r.segment_id: r for r in rows}

@@ -43,3 +43,10 @@ def migrate(engine: Engine) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def open_database(url: str) -> sessionmaker:
+    """Engine + migrations + sessions: what a command needs to use the service's database."""
+    engine = make_engine(url)
+    migrate(engine)
+    return make_sessionmaker(engine)

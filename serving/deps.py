@@ -35,16 +35,24 @@ def get_model(request: Request) -> ServedModel:
 
 
 def require_api_key(settings: Annotated[Settings, Depends(get_settings)],
-                    key: Annotated[str | None, Security(_api_key)] = None) -> None:
-    expected = settings.api_key.get_secret_value() if settings.api_key else None
-    if expected is None:
-        return
-    if key is None or not hmac.compare_digest(key.encode("utf-8"), expected.encode("utf-8")):
-        raise HTTPException(401, f"missing or wrong API key: send the key set in POLICYTAG_API_KEY "
+                    key: Annotated[str | None, Security(_api_key)] = None) -> str:
+    """The name of the caller's key (``anonymous`` when no key is configured)."""
+    keys = settings.write_keys
+    if not keys:
+        return "anonymous"
+    given = (key or "").encode("utf-8")
+    name = None
+    for expected, key_name in keys.items():  # compare with every key, in constant time each
+        if hmac.compare_digest(given, expected.encode("utf-8")):
+            name = key_name
+    if name is None:
+        raise HTTPException(401, "missing or wrong API key: send a key set in POLICYTAG_API_KEY(S) "
                                  f"in the {API_KEY_HEADER} header", headers={"WWW-Authenticate": API_KEY_HEADER})
+    return name
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 ModelDep = Annotated[ServedModel, Depends(get_model)]
 WriteAccess = Depends(require_api_key)
+Author = Annotated[str, Depends(require_api_key)]

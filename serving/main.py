@@ -14,7 +14,8 @@ from policytag import __version__
 from policytag.config import Settings, get_settings
 from serving.db import make_engine, make_sessionmaker, migrate
 from serving.limits import BodySizeLimit
-from serving.routes import reports, system, tag, zones
+from serving.jobs import RetrainRunner
+from serving.routes import labels, models, reports, system, tag, zones
 from serving.served_model import ModelSlot, ServedModel
 
 log = logging.getLogger("policytag.serving")
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         migrate(engine)
+        app.state.jobs.recover()
         if load_model and not app.state.model.loaded:
             app.state.model.reload()
             if not app.state.model.loaded:
@@ -44,9 +46,10 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
     app.state.settings = settings
     app.state.sessions = make_sessionmaker(engine)
     app.state.model = ModelSlot(settings.home, model)
+    app.state.jobs = RetrainRunner(settings, app.state.sessions, app.state.model)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for router in (tag.router, reports.router, zones.router):
+    for router in (tag.router, reports.router, zones.router, labels.router, models.router):
         app.include_router(router, prefix="/v1")
     app.include_router(system.router)
     return app

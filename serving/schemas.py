@@ -38,6 +38,8 @@ class TaggedSegment(BaseModel):
     part: Part
     labels: list[str] = Field(description="Themes whose score reaches the theme's threshold.")
     scores: dict[str, float] = Field(description="Per-theme probability.")
+    correction: dict | None = Field(None, description="A person's latest labels for a stored segment "
+                                                      "({labels, author, created_at}); coverage counts these.")
 
 
 class ShareEntry(BaseModel):

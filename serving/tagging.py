@@ -43,20 +43,25 @@ def warnings(doc: dict) -> list[str]:
     return out
 
 
-def stored_view(report: Report, resamples: int) -> dict:
-    """A stored report as ``StoredReport`` fields, with its current predictions."""
-    segments, themes = [], []
+def stored_view(report: Report, resamples: int, human: dict | None = None) -> dict:
+    """A stored report as ``StoredReport`` fields: current predictions, and people's corrections in
+    ``correction`` (which coverage counts instead of the prediction)."""
+    segments, themes, human = [], [], human or {}
     for seg in report.segments:
         pred = current_prediction(seg, report.model_version)
+        fix = human.get(seg.id)
         segments.append({"id": seg.id, "start": seg.start, "end": seg.end, "text": seg.text, "heading": seg.heading,
                          "part": seg.part, "labels": pred.labels if pred else [],
-                         "scores": pred.scores if pred else {}})
+                         "scores": pred.scores if pred else {},
+                         "correction": {"labels": fix.labels, "author": fix.author,
+                                        "created_at": fix.created_at.isoformat()} if fix else None})
         if pred and not themes:
             themes = list(pred.scores)
     doc = {"report_id": report.id, "title": report.title, "zone": report.zone, "year": report.year,
            "years": report.years, "doc_type": report.doc_type, "detection": report.detection, "source": report.source,
            "model": {"name": "policytag", "version": report.model_version}, "segments": segments,
            "text": report.text, "created_at": report.created_at}
-    doc["coverage"] = document_coverage(segments, themes, resamples)
+    effective = [{**s, "labels": s["correction"]["labels"] if s["correction"] else s["labels"]} for s in segments]
+    doc["coverage"] = document_coverage(effective, themes, resamples)
     doc["warnings"] = warnings(doc)
     return doc

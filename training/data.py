@@ -17,7 +17,12 @@ class Example:
     text: str
     heading: tuple[str, ...]
     labels: tuple[str, ...]
-    source: str  # seed | authored | correction | …
+    source: str  # seed | report (labelled stored reports) | authored | example
+
+
+# Labels of real reports: these documents are held out in turn and evaluated.
+# Authored and API-submitted examples only ever train.
+EVALUATED_SOURCES = ("seed", "report")
 
 
 def load_examples(labels_dir: Path, *, include_authored: bool = True) -> list[Example]:
@@ -34,13 +39,13 @@ def label_matrix(examples: list[Example], themes: list[str]) -> np.ndarray:
 def document_folds(examples: list[Example]) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """Leave one evaluation document out at a time: ``(doc, train_idx, test_idx)``.
 
-    Only documents of source ``seed`` (real reports) are held out; authored
-    examples are always in the training side and never evaluated.
+    Only documents of real reports (:data:`EVALUATED_SOURCES`) are held out;
+    authored and API examples are always in the training side, never evaluated.
     """
-    docs = sorted({e.doc for e in examples if e.source == "seed"})
+    docs = sorted({e.doc for e in examples if e.source in EVALUATED_SOURCES})
     idx = np.arange(len(examples))
     folds = []
     for doc in docs:
-        test = np.array([e.doc == doc and e.source == "seed" for e in examples])
+        test = np.array([e.doc == doc and e.source in EVALUATED_SOURCES for e in examples])
         folds.append((doc, idx[~test], idx[test]))
     return folds

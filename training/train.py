@@ -16,7 +16,7 @@ from policytag.model.tagger import Tagger
 from policytag.text import model_input
 from policytag.themes import theme_ids
 from training import registry
-from training.data import Example, document_folds, label_matrix, load_examples
+from training.data import EVALUATED_SOURCES, Example, document_folds, label_matrix, load_examples
 from training.evaluate import choose_thresholds, cross_validated_metrics, held_out_index, out_of_fold
 from training.report import log_run
 
@@ -57,10 +57,10 @@ def make_classifier(config: TrainConfig):
     raise ValueError(f"unknown model type {config.model_type!r}; choose one of {MODEL_TYPES}")
 
 
-def labels_hash(examples: list[Example]) -> str:
-    """Content hash of the labelled data a model was evaluated on (order-independent)."""
+def labels_hash(examples: list[Example], themes: list[str]) -> str:
+    """Content hash of the theme list and the labelled data a model was evaluated on (order-independent)."""
     rows = sorted(f"{e.id}\t{e.text}\t{','.join(sorted(e.labels))}\t{e.source}" for e in examples)
-    return hashlib.sha256("\n".join(rows).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256("\n".join([",".join(themes), *rows]).encode("utf-8")).hexdigest()[:16]
 
 
 def code_version() -> str:
@@ -101,17 +101,21 @@ def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str]) -> Tag
 
 
 def train(home: Path, labels_dir: Path, model_types: list[str], *, include_authored: bool = True,
-          with_heading: bool | None = None, force: bool = False) -> dict:
-    """Train each model type, log and register it; move ``@champion`` to the best if it is at least as good."""
+          with_heading: bool | None = None, force: bool = False, progress=lambda message: None) -> dict:
+    """Train each model type, log and register it; move ``@champion`` to the best if it is at least as good.
+
+    ``progress(message)`` is called as each stage starts.
+    """
     client = registry.configure(home)
     themes = theme_ids(labels_dir)
     examples = load_examples(labels_dir, include_authored=include_authored)
-    eval_examples = [e for e in examples if e.source == "seed"]
-    lhash = labels_hash(eval_examples)
+    lhash = labels_hash([e for e in examples if e.source in EVALUATED_SOURCES], themes)
     summary = {"labels_hash": lhash, "examples": len(examples), "runs": []}
     for model_type in model_types:
         config = TrainConfig(model_type=model_type, include_authored=include_authored, with_heading=with_heading)
+        progress(f"cross-validating {model_type} on {len(examples)} examples")
         ev = evaluate_config(config, examples, themes)
+        progress(f"fitting and registering {model_type}")
         tagger = fit_tagger(ev, examples, themes)
         tagger.info = {"cv": _compact(ev.cv), "labels_hash": lhash, "config": asdict(config),
                        "trained_on": [e.id for e in examples]}
@@ -120,6 +124,7 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
                                 "macro_f1": ev.cv["macro_f1"], "micro_f1": ev.cv["micro_f1"],
                                 "fold_macro_f1_std": ev.cv["fold_macro_f1_std"]})
     best = max(summary["runs"], key=lambda r: r["macro_f1"])
+    progress("comparing with the champion")
     summary.update(promote(client, best, lhash, examples, themes, force=force))
     return summary
 

@@ -13,6 +13,7 @@ from serving.deps import ModelDep, SessionDep, SettingsDep, WriteAccess
 from serving.routes.tag import ERRORS
 from serving.schemas import Problem, ReportList, StoredReport
 from serving.submission import OPENAPI_BODY, read_submission
+from serving.retag import retag_reports
 from serving.tagging import stored_view, tag_submission
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -40,6 +41,13 @@ async def create_report(request: Request, response: Response, session: SessionDe
             return _view(session, tagged["doc_id"], settings, created=True)
     response.status_code = 200
     return _view(session, crud.find_by_hash(session, sub.text).id, settings, created=False)
+
+
+@router.post("/retag", dependencies=[WriteAccess], responses={401: {"model": Problem}, 503: {"model": Problem}})
+def retag(request: Request, model: ModelDep, all: bool = False) -> dict:
+    """Re-tag stored reports with the served model (those tagged by another version, or ``all``); earlier
+    predictions are kept, each with its model version."""
+    return retag_reports(request.app.state.sessions, model, all_reports=all)
 
 
 @router.get("", response_model=ReportList)
@@ -74,7 +82,8 @@ def _view(session, report_id: str, settings, created: bool | None = None) -> dic
     report = crud.get_report(session, report_id)
     if report is None:
         raise _not_found(report_id)
-    view = stored_view(report, settings.bootstrap_resamples)
+    human = crud.human_labels_of(session, [s.id for s in report.segments])
+    view = stored_view(report, settings.bootstrap_resamples, human)
     view["created"] = created
     return view
 

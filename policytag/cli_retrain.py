@@ -1,0 +1,84 @@
+"""``policytag retrain``, ``policytag labels pull`` and ``policytag labels correct``: the retraining loop."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from policytag.cli_io import emit, fail
+from policytag.config import get_settings
+
+
+def retrain(
+    model: Annotated[str, typer.Option(help="tfidf | encoder | ensemble | all")] = "all",
+    include_authored: Annotated[bool, typer.Option(help="Train on labels/authored/ too.")] = True,
+    force: Annotated[bool, typer.Option(help="Move @champion to the new model even if worse.")] = False,
+) -> None:
+    """Train on all human labels (label files + the service's corrections and examples); move @champion
+    only if the new model is at least as good. Prints JSON progress lines, then the summary."""
+    from serving.db import open_database
+    from serving.human_labels import human_records, snapshot
+    from training.train import MODEL_TYPES, train
+
+    if model not in (*MODEL_TYPES, "all"):
+        fail(f"--model must be one of {', '.join((*MODEL_TYPES, 'all'))}, not {model!r}")
+    settings = get_settings()
+    sessions = open_database(settings.db_url)
+    with tempfile.TemporaryDirectory(prefix="policytag-labels-") as tmp, sessions() as session:
+        labels_dir = snapshot(session, settings.labels, settings.seeds, Path(tmp) / "labels")
+        emit({"event": "progress", "message": f"labels snapshot with {len(human_records(session, settings.seeds))} "
+                                              "human labels from the service"})
+        types = list(MODEL_TYPES) if model == "all" else [model]
+        summary = train(settings.home, labels_dir, types, include_authored=include_authored, force=force,
+                        progress=lambda message: emit({"event": "progress", "message": message}))
+    emit({"event": "retrained", **summary})
+
+
+def pull() -> None:
+    """Write the service's human labels into labels/gold/ (changed records in place, new ones in
+    service.jsonl) so they can be reviewed and committed."""
+    from policytag.labelset import write_pulled
+    from serving.db import open_database
+    from serving.human_labels import human_records
+
+    settings = get_settings()
+    with open_database(settings.db_url)() as session:
+        records = human_records(session, settings.seeds)
+    emit({"pulled": len(records), "written": write_pulled(settings.labels, records)})
+
+
+def correct(
+    segment_id: Annotated[str, typer.Argument(help="A stored segment's id (see GET /v1/reports/{id}).")],
+    labels: Annotated[str, typer.Option(help="Comma-separated theme ids; empty for none.")],
+    author: Annotated[str, typer.Option(help="Who decided.")],
+    note: Annotated[Optional[str], typer.Option(help="Why.")] = None,
+) -> None:
+    """Record a person's themes for a stored segment (as PUT /v1/segments/{id}/labels does)."""
+    from policytag.themes import theme_ids
+    from serving import labels_store
+    from serving.db import open_database
+    from serving.human_labels import check_labels
+    from serving.tables import Segment
+
+    settings = get_settings()
+    chosen = [t.strip() for t in labels.split(",") if t.strip()]
+    problem = check_labels(chosen, theme_ids(settings.labels))
+    if problem:
+        fail(problem)
+    with open_database(settings.db_url)() as session:
+        segment = session.get(Segment, segment_id)
+        if segment is None:
+            fail(f"no stored segment has id {segment_id!r}")
+        row = labels_store.add_correction(session, segment, chosen, author, note)
+        session.commit()
+        emit({"segment_id": segment_id, "labels": row.labels, "author": row.author,
+              "created_at": row.created_at.isoformat()})
+
+
+def register(app: typer.Typer, labels_app: typer.Typer) -> None:
+    app.command()(retrain)
+    labels_app.command()(pull)
+    labels_app.command()(correct)

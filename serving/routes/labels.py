@@ -1,0 +1,157 @@
+"""Human labels: correct a stored segment's themes, submit labelled examples, export, review queue."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from policytag.themes import theme_ids
+from serving import labels_store
+from serving.deps import Author, ModelDep, SessionDep, SettingsDep
+from serving.human_labels import check_labels, export
+from serving.review import review_queue
+from serving.schemas import Problem
+from serving.tables import HumanLabel, Segment
+
+router = APIRouter(tags=["labels"])
+MAX_EXAMPLES = 10_000
+
+
+class Correction(BaseModel):
+    labels: list[str] = Field(description="The segment's themes (theme ids; [] = no theme).",
+                              examples=[["investment", "bizenv"]])
+    note: str | None = Field(None, max_length=2000, description="Why, for the reviewer.")
+
+
+class LabelEntry(BaseModel):
+    labels: list[str]
+    author: str
+    note: str | None
+    created_at: str
+
+
+class SegmentLabels(BaseModel):
+    segment_id: str
+    labels: list[str] | None = Field(description="The latest human labels (null: never corrected).")
+    predicted: list[str] | None = Field(description="The report's current model's labels.")
+    history: list[LabelEntry] = Field(description="Every correction, oldest first; the latest wins.")
+
+
+@router.put("/segments/{segment_id}/labels", response_model=SegmentLabels,
+            responses={401: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}})
+def correct_segment(segment_id: str, body: Correction, session: SessionDep, settings: SettingsDep,
+                    author: Author) -> dict:
+    """Record a person's themes for a stored segment (kept with who and when; the history is kept)."""
+    segment = _segment(session, segment_id)
+    problem = check_labels(body.labels, theme_ids(settings.labels))
+    if problem:
+        raise HTTPException(422, problem)
+    labels_store.add_correction(session, segment, body.labels, author, body.note)
+    session.commit()
+    return _segment_labels(session, segment)
+
+
+@router.get("/segments/{segment_id}/labels", response_model=SegmentLabels, responses={404: {"model": Problem}})
+def segment_labels(segment_id: str, session: SessionDep) -> dict:
+    """A stored segment's human labels (with history) and current predicted labels."""
+    return _segment_labels(session, _segment(session, segment_id))
+
+
+@router.get("/labels/export", response_class=PlainTextResponse,
+            responses={200: {"content": {"application/x-ndjson": {}}}})
+def export_labels(session: SessionDep, settings: SettingsDep) -> PlainTextResponse:
+    """All human labels as JSONL in the format of ``labels/gold/``: gold files with corrections applied, plus
+    corrected segments of other reports and submitted examples."""
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in export(session, settings.labels, settings.seeds))
+    return PlainTextResponse(lines, media_type="application/x-ndjson",
+                             headers={"Content-Disposition": 'attachment; filename="labels.jsonl"'})
+
+
+@router.post("/labels", status_code=201, responses={401: {"model": Problem}, 422: {"model": Problem}},
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "application/x-ndjson": {"schema": {"type": "string"}, "example":
+                                          '{"text": "全年新签约项目32个。", "labels": ["investment"]}\n'},
+                 "multipart/form-data": {"schema": {"type": "object", "properties": {
+                     "file": {"type": "string", "format": "binary"}}}}}}})
+async def add_examples(request: Request, session: SessionDep, settings: SettingsDep, author: Author) -> dict:
+    """Add labelled examples that are not stored segments: JSONL, one ``{"text", "labels", "id"?, "doc"?,
+    "heading"?, "zone"?, "note"?}`` per line. All lines are checked first; any error stores nothing."""
+    records = _parse_jsonl(await _jsonl_body(request), theme_ids(settings.labels))
+    rows = [labels_store.add_example(session, r, author) for r in records]
+    session.commit()
+    return {"added": len(rows), "ids": [r.record_id for r in rows]}
+
+
+@router.get("/review-queue")
+def get_review_queue(session: SessionDep, model: ModelDep, n: Annotated[int, Query(ge=1, le=500)] = 20,
+                     zone: str | None = None) -> dict:
+    """Unlabelled stored segments whose predictions are least certain (nearest a threshold, or where the
+    previous and current model disagree): label these first."""
+    return {"model_version": model.version, "segments": review_queue(session, model, n=n, zone=zone)}
+
+
+def _segment(session, segment_id: str) -> Segment:
+    segment = session.get(Segment, segment_id)
+    if segment is None:
+        raise HTTPException(404, f"no stored segment has id {segment_id!r}: segment ids are in "
+                                 "GET /v1/reports/{report_id}")
+    return segment
+
+
+def _segment_labels(session, segment: Segment) -> dict:
+    rows = list(session.scalars(select(HumanLabel).where(HumanLabel.record_id == segment.id)
+                                .order_by(HumanLabel.id)))
+    current = next((p for p in segment.predictions if p.model_version == segment.report.model_version), None)
+    return {"segment_id": segment.id, "labels": rows[-1].labels if rows else None,
+            "predicted": current.labels if current else None,
+            "history": [{"labels": r.labels, "author": r.author, "note": r.note,
+                         "created_at": r.created_at.isoformat()} for r in rows]}
+
+
+async def _jsonl_body(request: Request) -> bytes:
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        upload = (await request.form()).get("file")
+        if upload is None or isinstance(upload, str):
+            raise HTTPException(422, "multipart upload needs the JSONL file in a field named 'file'")
+        return await upload.read()
+    if kind in ("application/x-ndjson", "application/jsonl", "application/json", "text/plain", ""):
+        return await request.body()
+    raise HTTPException(415, f"unsupported Content-Type {kind!r}: send JSONL as application/x-ndjson "
+                             "or as a file in a multipart field named 'file'")
+
+
+def _parse_jsonl(body: bytes, themes: list[str]) -> list[dict]:
+    try:
+        lines = body.decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise HTTPException(422, "the JSONL must be UTF-8") from exc
+    records, problems = [], []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"line {n}: not JSON ({exc.msg})")
+            continue
+        if not isinstance(r, dict) or not isinstance(r.get("text"), str) or not r["text"].strip():
+            problems.append(f"line {n}: needs a non-empty string \"text\"")
+            continue
+        problem = check_labels(r.get("labels"), themes)
+        if problem:
+            problems.append(f"line {n}: {problem}")
+            continue
+        records.append(r)
+    if problems:
+        raise HTTPException(422, "nothing was stored: " + "; ".join(problems[:20]))
+    if not records:
+        raise HTTPException(422, "no examples: send one JSON object per line with \"text\" and \"labels\"")
+    if len(records) > MAX_EXAMPLES:
+        raise HTTPException(413, f"at most {MAX_EXAMPLES} examples per request")
+    return records

@@ -1,0 +1,54 @@
+"""Retraining jobs and the served model: start a retrain, follow it, reload the champion."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from serving.deps import Author, SessionDep
+from serving.jobs import JobRunning, job_view
+from serving.schemas import Problem
+from serving.tables import Job
+
+router = APIRouter(tags=["models"])
+
+
+class RetrainRequest(BaseModel):
+    model: Literal["tfidf", "encoder", "ensemble", "all"] = "all"
+    include_authored: bool = True
+
+
+@router.post("/models/retrain", status_code=202, responses={401: {"model": Problem}, 409: {"model": Problem}})
+def retrain(request: Request, author: Author, body: RetrainRequest | None = None) -> dict:
+    """Start retraining on all human labels in the background (one job at a time); follow it at
+    ``/v1/jobs/{id}``. The new model is served only if it is at least as good as the champion."""
+    body = body or RetrainRequest()
+    try:
+        job_id = request.app.state.jobs.start(author, body.model, body.include_authored)
+    except JobRunning as exc:
+        return JSONResponse({"detail": f"a retraining job is already running: follow /v1/jobs/{exc.job_id}",
+                             "job_id": exc.job_id}, 409)
+    return {"job_id": job_id, "status": "running", "url": f"/v1/jobs/{job_id}"}
+
+
+@router.get("/jobs/{job_id}", responses={404: {"model": Problem}})
+def get_job(job_id: str, session: SessionDep) -> dict:
+    """A job's status (running, succeeded, failed), progress, result and error."""
+    job = session.get(Job, job_id)
+    if job is None:
+        raise HTTPException(404, f"no job has id {job_id!r}")
+    return job_view(job)
+
+
+@router.post("/models/reload", responses={401: {"model": Problem}, 503: {"model": Problem}})
+def reload_model(request: Request, author: Author) -> dict:
+    """Serve the current ``@champion`` (after training from the command line); requests in flight finish
+    on the model they started with."""
+    slot = request.app.state.model
+    served = slot.reload()
+    if served is None:
+        raise HTTPException(503, f"no model is served: {slot.error}")
+    return {"name": served.name, "version": served.version, "alias": served.alias}
