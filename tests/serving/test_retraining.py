@@ -1,0 +1,163 @@
+"""Retraining through the API: a background job, one at a time, the champion rule, an atomic switch,
+re-tagging, a killed job, and a new theme end to end. Each test trains real TF-IDF models."""
+
+import json
+import os
+import shutil
+import signal
+import threading
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from serving.ingest import ingest_seeds
+from serving.main import create_app
+from tests.serving.conftest import ROOT, make_settings
+from training import registry
+from training.train import train
+
+KEY = {"X-API-Key": "ka"}
+NEW_THEME = ROOT / "tests" / "data" / "new_theme"
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A project home for this module: a labels copy and a registry with a TF-IDF champion.
+
+    The tests run in file order and each moves the champion at most once.
+    """
+    home = tmp_path_factory.mktemp("retrain-home")
+    shutil.copytree(ROOT / "labels", home / "labels")
+    train(home, home / "labels", ["tfidf"])
+    return home
+
+
+@pytest.fixture
+def client(home, tmp_path):
+    settings = make_settings(home, tmp_path / "data", labels_dir=home / "labels", api_keys="alice:ka")
+    with TestClient(create_app(settings)) as c:
+        ingest_seeds(c.app.state.sessions, c.app.state.model.get(), ROOT / "seeds")
+        yield c
+
+
+def wait(client, job_id, until=("succeeded", "failed"), timeout=300) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/v1/jobs/{job_id}").json()
+        if job["status"] in until:
+            return job
+        time.sleep(0.3)
+    pytest.fail(f"job {job_id} still {job['status']} after {timeout} s")
+
+
+def test_requests_in_flight_finish_on_the_model_they_started_with(client):
+    text = (ROOT / "seeds" / "001_00093f6ce3acc11d.txt").read_text(encoding="utf-8")
+    slot = client.app.state.model
+    old = slot.get()
+    versions, errors = [], []
+
+    def tag():
+        r = client.post("/v1/tag", json={"text": text})
+        (versions if r.status_code == 200 else errors).append(r.json()["model"]["version"] if r.status_code == 200
+                                                               else r.text)
+
+    threads = [threading.Thread(target=tag) for _ in range(6)]
+    for t in threads:
+        t.start()
+    reloaded = client.post("/v1/models/reload", headers=KEY).json()
+    for t in threads:
+        t.join()
+    assert errors == [] and set(versions) == {"1"} and reloaded["version"] == "1"
+    assert slot.get() is not old  # a fresh object replaced the old one; the old one stayed usable
+    assert old.tagger.tag_segments(["全年新签约项目32个。"])[0]["scores"]
+
+
+def test_a_killed_job_leaves_champion_and_labels_untouched(client, home):
+    seg = client.get("/v1/reports/004_34edc68766f1ed87").json()["segments"][1]
+    client.put(f"/v1/segments/{seg['id']}/labels", json={"labels": ["safety"]}, headers=KEY)
+    label_files = {p: p.read_bytes() for p in (home / "labels").rglob("*") if p.is_file()}
+    job_id = client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY).json()["job_id"]
+    job = wait(client, job_id, until=("running",))
+    deadline = time.monotonic() + 120
+    while "cross-validating" not in (job["progress"] or "") and job["status"] == "running":
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+        job = client.get(f"/v1/jobs/{job_id}").json()
+    kill(client, job_id)
+    job = wait(client, job_id)
+    assert job["status"] == "failed" and "code -9" in job["error"] and "champion is unchanged" in job["error"]
+    assert client.get("/v1/model").json()["version"] == "1"
+    client_mlflow = registry.configure(home)
+    assert str(registry.champion(client_mlflow).version) == "1"
+    assert client.get(f"/v1/segments/{seg['id']}/labels").json()["labels"] == ["safety"]
+    assert {p: p.read_bytes() for p in (home / "labels").rglob("*") if p.is_file()} == label_files
+    again = client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY)
+    assert again.status_code == 202  # the slot is free again
+    kill(client, again.json()["job_id"])  # (so it cannot move the champion under the next test)
+    assert wait(client, again.json()["job_id"])["status"] == "failed"
+
+
+def kill(client, job_id: str) -> None:
+    from serving.tables import Job
+
+    with client.app.state.sessions() as s:
+        os.kill(s.get(Job, job_id).pid, signal.SIGKILL)
+
+
+def test_retrain_job_serves_the_new_champion_and_retags(client, home):
+    before = client.get("/v1/model").json()["version"]
+    new = str(int(before) + 1)
+    seg = client.get("/v1/reports/004_34edc68766f1ed87").json()["segments"][0]
+    client.put(f"/v1/segments/{seg['id']}/labels", json={"labels": []}, headers=KEY)
+    assert client.post("/v1/models/retrain", json={"model": "tfidf"}).status_code == 401
+    r = client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY)
+    assert r.status_code == 202, r.text
+    job_id = r.json()["job_id"]
+    second = client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY)
+    assert second.status_code == 409 and second.json()["job_id"] == job_id
+    job = wait(client, job_id)
+    assert job["status"] == "succeeded", job
+    result = job["result"]
+    assert result["runs"][0]["model_type"] == "tfidf" and result["champion_moved"] is True
+    assert result["served_version"] == result["champion_version"] == new
+    assert client.get("/v1/model").json()["version"] == new
+    # the correction changed the evaluated labels: the champion's config was re-evaluated on them
+    assert f"champion v{before}" in result["reason"]
+    assert client.get("/v1/reports/004_34edc68766f1ed87").json()["model"]["version"] == before
+    r = client.post("/v1/reports/retag", headers=KEY)
+    assert r.json() == {"model_version": new, "reports": 5, "segments": 184}
+    report = client.get("/v1/reports/004_34edc68766f1ed87").json()
+    assert report["model"]["version"] == new and report["segments"][0]["correction"]["labels"] == []
+    assert client.post("/v1/reports/retag", headers=KEY).json()["reports"] == 0
+    with client.app.state.sessions() as s:
+        from sqlalchemy import func, select
+
+        from serving.tables import Prediction
+        versions = dict(s.execute(select(Prediction.model_version, func.count()).group_by(Prediction.model_version)).all())
+    assert versions == {before: 184, new: 184}
+    queue = client.get("/v1/review-queue", params={"n": 200}).json()["segments"]
+    disagree = [q for q in queue if q["models_disagree"]]
+    assert queue[:len(disagree)] == disagree  # segments the two versions label differently come first
+
+
+def test_a_new_theme_with_ten_examples_reaches_the_api(client, home):
+    themes = home / "labels" / "themes.yaml"
+    themes.write_text(themes.read_text(encoding="utf-8") + (
+        "  - id: health\n    zh: 医疗卫生\n    en: Health care\n"
+        "    definition: Medical and public-health services for residents and employees.\n"), encoding="utf-8")
+    examples = (NEW_THEME / "health_train.jsonl").read_text(encoding="utf-8")
+    assert len(examples.splitlines()) == 10
+    r = client.post("/v1/labels", content=examples.encode(), headers={**KEY, "content-type": "application/x-ndjson"})
+    assert r.status_code == 201 and r.json()["added"] == 10
+    job = wait(client, client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY).json()["job_id"])
+    assert job["status"] == "succeeded", job
+    assert client.get("/v1/model").json()["themes"][-1] == {"id": "health", "zh": "医疗卫生", "en": "Health care"}
+    held_out = [json.loads(line) for line in (NEW_THEME / "health_test.jsonl").read_text(encoding="utf-8").splitlines()]
+    positive = next(r["text"] for r in held_out if "health" in r["labels"])
+    negative = next(r["text"] for r in held_out if r["labels"] == ["investment"])
+    doc = client.post("/v1/tag", json={"text": f"{positive}\n{negative}", "zone": "某高新区"}).json()
+    pos, neg = doc["segments"]
+    assert set(pos["scores"]) == {"investment", "innovation", "bizenv", "party", "safety", "health"}
+    assert pos["scores"]["health"] > neg["scores"]["health"]
+    assert "health" in doc["coverage"]["themes"]
