@@ -37,6 +37,7 @@ class RetrainRunner:
     def __init__(self, settings: Settings, sessions: sessionmaker, slot: ModelSlot):
         self.settings, self.sessions, self.slot = settings, sessions, slot
         self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
 
     def recover(self) -> None:
         """Jobs a previous service process left running did not finish: mark them failed."""
@@ -61,10 +62,15 @@ class RetrainRunner:
             log = (log_dir / f"{job_id}.log").open("w", encoding="utf-8")
             cmd = [sys.executable, "-m", "policytag.cli", "retrain", "--model", model,
                    "--include-authored" if include_authored else "--no-include-authored"]
-            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=self._env())
+            proc = self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=self._env())
             self._update(job_id, pid=proc.pid)
         threading.Thread(target=self._watch, args=(job_id, proc, log), daemon=True).start()
         return job_id
+
+    def shutdown(self) -> None:
+        """Stop a running job with the service (it is then marked failed; nothing was promoted)."""
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
 
     def _env(self) -> dict:
         s = self.settings

@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
             if not app.state.model.loaded:
                 log.warning("serving without a model: %s", app.state.model.error)
         yield
+        app.state.jobs.shutdown()
         engine.dispose()
 
     app = FastAPI(title="policytag", version=__version__, description=DESCRIPTION, lifespan=lifespan)
