@@ -93,10 +93,12 @@ class Service:
 def evict_page_cache(folder: Path) -> None:
     """Drop a folder's files from the page cache, as after a reboot.
 
-    The encoder's weights are memory-mapped when loaded. A service started right
-    after the conversion wrote them held ~280 MiB more file-backed RSS (1.50 vs
-    1.22 GiB VmHWM) than one started on an older or evicted cache; evicting makes
-    the figure independent of what ran before.
+    The encoder's weights are memory-mapped when loaded. While the pages the
+    conversion wrote stay cached, a service held ~280 MiB more file-backed RSS
+    (~1,500 vs ~1,220 MiB VmHWM, same anonymous RSS) than one started on an older
+    cache or on pages read back from disk. Evicting them straight after the
+    conversion makes the figure independent of what ran before. (Pages that a
+    process has mapped cannot be evicted, so it must happen before any load.)
     """
     for path in folder.glob("*") if folder.is_dir() else []:
         fd = os.open(path, os.O_RDONLY)
@@ -177,13 +179,7 @@ def load_test(port: int, concurrency: int, bodies: list[bytes]) -> dict:
 
 
 def benchmark_service(home: Path, workdir: Path, report: Callable[[int], str], plan: list[tuple[int, int]]) -> dict:
-    """Cold start, then ``(concurrency, requests)`` load phases, then peak RSS; every report is new.
-
-    The service starts with the encoder's files out of the page cache (``evict_page_cache``).
-    """
-    from policytag.model import e5
-
-    evict_page_cache(e5.default_encoder_dir())
+    """Cold start, then ``(concurrency, requests)`` load phases, then peak RSS; every report is new."""
     service = Service(home, workdir)
     try:
         out = {"cold_start": cold_start(service, report(0)), "load": []}

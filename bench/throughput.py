@@ -71,8 +71,8 @@ def jieba_work(inputs: list[list[str]]) -> Callable[[], None]:
 def forward_work(inputs: list[list[str]], batch_size: int) -> Callable[[], None]:
     """The transformer alone on the batches ``e5.embed`` would build (one call per report).
 
-    It runs on the thread the pipeline's forward passes use (``e5._FORWARD``): which
-    thread, hence which OpenMP team, runs torch changes its speed here by up to 20%.
+    It runs on the thread the pipeline's forward passes use (``e5._FORWARD``): here
+    the same passes ran ~20% slower on the main thread (another OpenMP team).
     """
     import torch
 
