@@ -84,13 +84,15 @@ def _throughput(r: dict) -> str:
         rows.append([name, row["path"], row["threads"], row["passes"], row["segments_per_s"],
                      row["segments_per_s_median"], row["chars_per_s"], row["limit"]["name"],
                      row["limit"]["segments_per_s"], f"{row['ratio']:.2f}", f"{row['ratio_median']:.2f}",
+                     f"{row['ratio_paired']:.2f}",
                      t.get("train_s"), None if t.get("cv_macro_f1") is None else f"{t['cv_macro_f1']:.3f}"])
     head = ("Tagging throughput on the seeds: best pass (median pass); chars/s counts report characters; "
-            f"ratio = pipeline / limit; * = served champion v{r['champion']['version']}")
+            "ratio = pipeline / limit (best passes, median passes, paired = median of each pass's ratio); "
+            f"* = served champion v{r['champion']['version']}")
     note = ("thr = torch and OpenMP/BLAS threads; tfidf runs single-threaded whatever the setting "
             "(jieba and scikit-learn's vectorisers are Python), so its rows differ by noise only")
     return head + "\n" + _grid(["model", "path", "thr", "passes", "seg/s", "(median)", "chars/s", "limit",
-                                "limit seg/s", "ratio", "(median)", "train s", "CV macro-F1"], rows) + "\n" + note
+                                "limit seg/s", "ratio", "(median)", "(paired)", "train s", "CV macro-F1"], rows) + "\n" + note
 
 
 def _api(r: dict) -> str:

@@ -7,8 +7,9 @@ TF-IDF; the encoder's bare forward pass over the same pre-tokenised batches
 (length-sorted, per report, the tagger's batch size) for the encoder; both for the
 ensemble. Limit and pipeline passes alternate, so a busy neighbour slows both alike.
 Throughput and ratio come from the best pass of each (on a shared virtual machine
-noise only ever slows a pass down); the median pass is reported too. Encoder memos
-are cleared before every pipeline pass.
+noise only ever slows a pass down); the median pass is reported too, and the
+paired ratio: the median over passes of each limit pass / the pipeline pass right
+after it. Encoder memos are cleared before every pipeline pass.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ def measure(tagger, reports: list[SeedReport], n_threads: int, passes: int, *, s
     return [{"model_type": tagger.model_type, "path": name, "threads": n_threads, "passes": passes,
              "segments": segments, "chars": chars, **_rates(times, segments, chars), "limit": limit,
              "ratio": round(min(limit_times) / min(times), 3),
-             "ratio_median": round(statistics.median(limit_times) / statistics.median(times), 3)}
+             "ratio_median": round(statistics.median(limit_times) / statistics.median(times), 3),
+             "ratio_paired": round(statistics.median(lim / t for lim, t in zip(limit_times, times)), 3)}
             for name, times in path_times.items()]
 
 

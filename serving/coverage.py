@@ -37,10 +37,8 @@ class TaggedSegments:
 
 
 def _shares(carried: np.ndarray, chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Segment and character shares of each column; works on (…, n, k) stacks."""
-    seg = carried.mean(axis=-2)
-    char = (carried * chars[..., None]).sum(axis=-2) / chars.sum(axis=-1)[..., None]
-    return seg, char
+    """Segment and character shares of each column."""
+    return carried.mean(axis=0), (carried * chars[:, None]).sum(axis=0) / chars.sum()
 
 
 def _with_untagged(seg: TaggedSegments) -> np.ndarray:
@@ -49,16 +47,17 @@ def _with_untagged(seg: TaggedSegments) -> np.ndarray:
 
 def bootstrap_intervals(seg: TaggedSegments, *, resamples: int = 1000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Percentile intervals of segment and character shares (themes + untagged), resampling segments."""
-    cols = _with_untagged(seg)
+    cols = _with_untagged(seg).astype(float)
     n = len(seg)
     rng = np.random.default_rng(seed)
-    chunk = max(1, _CELLS_PER_CHUNK // max(n * cols.shape[1], 1))
+    chunk = max(1, _CELLS_PER_CHUNK // n)
     seg_draws, char_draws = [], []
     for done in range(0, resamples, chunk):
         idx = rng.integers(0, n, size=(min(chunk, resamples - done), n))
-        s, c = _shares(cols[idx], seg.chars[idx])
-        seg_draws.append(s)
-        char_draws.append(c)
+        # How often each segment was drawn in each resample; shares are weighted sums.
+        times = np.bincount((idx + n * np.arange(len(idx))[:, None]).ravel(), minlength=idx.size).reshape(idx.shape)
+        seg_draws.append(times @ cols / n)
+        char_draws.append((times * seg.chars) @ cols / (times @ seg.chars)[:, None])
     q = [(1 - LEVEL) / 2 * 100, (1 + LEVEL) / 2 * 100]
     return (np.percentile(np.concatenate(seg_draws), q, axis=0).T,
             np.percentile(np.concatenate(char_draws), q, axis=0).T)

@@ -15,6 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 
+from policytag.model.tfidf_scoring import TfidfScorer
 from policytag.model.tokenize import jieba_tokens
 
 
@@ -45,10 +46,25 @@ class TfidfThemeClassifier(ClassifierMixin, BaseEstimator):
                                                       min_df=2)))
         self.pipeline_ = Pipeline([("features", FeatureUnion(features)), ("clf", _one_vs_rest(self.C))])
         _fit_quietly(self.pipeline_, list(X), np.asarray(Y))
+        self._compile()
         return self
 
     def predict_proba(self, X: list[str]) -> np.ndarray:
-        return self.pipeline_.predict_proba(list(X))
+        return (self._scorer or self.pipeline_).predict_proba(list(X))
+
+    def _compile(self) -> None:
+        """The lean scorer for the fitted pipeline (same probabilities); rebuilt on unpickling, never stored."""
+        self._scorer = TfidfScorer(self.pipeline_) if TfidfScorer.supports(self.pipeline_) else None
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # a copy: the base class may hand back ``__dict__`` itself
+        state.pop("_scorer", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if hasattr(self, "pipeline_"):
+            self._compile()
 
 
 class EncoderThemeClassifier(ClassifierMixin, BaseEstimator):

@@ -82,7 +82,7 @@ def detect_zone(layout: Layout, text: str) -> Detection | None:
         if title_guess:
             return Detection("".join(title_guess), "title", 0.5, "".join(title_guess))
         return None
-    local = gazetteer.city_mentions(text)
+    local = gazetteer.city_mentions(text, {city for place, _ in votes for city in gazetteer.PLACES[place]})
     scores = {key: v + 0.5 * max(local.get(city, 0) for city in gazetteer.PLACES[key[0]])
               for key, v in votes.items()}
     best = max(scores, key=lambda k: (scores[k], len(k[0])))

@@ -48,17 +48,16 @@ class _Places:
 PLACES = _Places()
 
 
-def city_mentions(text: str) -> Counter:
-    """How often the text names places of each city (4-digit code)."""
-    # Only names whose first two characters occur together in the text are counted:
-    # the same counts as counting every name, at a fraction of the cost.
-    bigrams = {text[i:i + 2] for i in range(len(text) - 1)}
-    counts: Counter = Counter()
+@lru_cache(maxsize=1)
+def _names_by_city() -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
     for name, cities in _places().items():
-        if name[:2] not in bigrams:
-            continue
-        n = text.count(name)
-        if n:
-            for city in cities:
-                counts[city] += n
-    return counts
+        for city in cities:
+            index.setdefault(city, []).append(name)
+    return index
+
+
+def city_mentions(text: str, cities) -> Counter:
+    """How often the text names places (the city itself, its districts and counties) of each given city."""
+    index = _names_by_city()
+    return Counter({city: sum(text.count(name) for name in index.get(city, ())) for city in cities})

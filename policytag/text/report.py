@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from policytag.text.detect import (Detection, detect_doc_type, detect_years, detect_zone,
                                    part_kind)
@@ -43,7 +44,9 @@ class Report:
     detection: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """A deep copy as plain dicts and lists (what ``dataclasses.asdict`` gives, several times faster)."""
+        return {**vars(self), "years": list(self.years), "detection": copy.deepcopy(self.detection),
+                "segments": [{**vars(s), "heading": list(s.heading)} for s in self.segments]}
 
 
 def content_id(text: str, n: int = 12) -> str:
