@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     max_body_bytes: int = 5_000_000
+    max_segments: int = 5_000  # per report
+    request_timeout_s: float = 120.0
     bootstrap_resamples: int = 1000
 
     @property

@@ -1,6 +1,9 @@
-"""Request body size limit, enforced while the body streams in (Content-Length may be absent or lie)."""
+"""Request limits: body size, enforced while the body streams in (Content-Length may be absent or lie),
+and time to the start of the answer."""
 
 from __future__ import annotations
+
+import asyncio
 
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
@@ -39,3 +42,35 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class RequestTimeLimit:
+    """ASGI middleware: 503 when the app has not started its answer within ``seconds``.
+
+    Work already handed to a thread (tagging, a write) is not killed: it finishes
+    in the background, so a timed-out write may still be stored; sending the same
+    report again is safe (stored reports are deduplicated by content).
+    """
+
+    def __init__(self, app, seconds: float):
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracked_send(message):
+            nonlocal started
+            started = True
+            await send(message)
+
+        try:
+            await asyncio.wait_for(self.app(scope, receive, tracked_send), self.seconds)
+        except TimeoutError:
+            if started:
+                raise
+            detail = (f"the request took longer than {self.seconds:g} s: send a shorter report "
+                      "or raise POLICYTAG_REQUEST_TIMEOUT_S")
+            await JSONResponse({"detail": detail}, 503)(scope, receive, send)

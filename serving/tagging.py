@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
-from policytag.text import EmptyReportError, content_id
+from policytag.config import Settings
+from policytag.text import EmptyReportError, ReportTooLargeError, content_id
 from serving import coverage
 from serving.served_model import ServedModel
 from serving.submission import Submission
@@ -12,19 +13,22 @@ from serving.crud import current_prediction
 from serving.tables import Report
 
 
-def tag_submission(model: ServedModel, sub: Submission, resamples: int) -> dict:
+def tag_submission(model: ServedModel, sub: Submission, settings: Settings) -> dict:
     """The tagged document (``TaggedReport`` fields, unstored)."""
     try:
-        doc = model.tagger.tag_document(sub.text, content_id(sub.text, 16), zone=sub.zone, year=sub.year)
+        doc = model.tagger.tag_document(sub.text, content_id(sub.text, 16), zone=sub.zone, year=sub.year,
+                                        max_segments=settings.max_segments)
     except EmptyReportError as exc:
         raise HTTPException(422, str(exc)) from exc
+    except ReportTooLargeError as exc:
+        raise HTTPException(413, f"{exc} (or raise POLICYTAG_MAX_SEGMENTS)") from exc
     if sub.title:
         doc["title"] = sub.title
     if not doc["segments"]:
         raise HTTPException(422, "no paragraph of the report could be segmented: send the report's body text")
     doc["source"] = sub.source
     doc["model"] = {"name": model.name, "version": model.version}
-    doc["coverage"] = document_coverage(doc["segments"], model.themes, resamples)
+    doc["coverage"] = document_coverage(doc["segments"], model.themes, settings.bootstrap_resamples)
     doc["warnings"] = warnings(doc)
     return doc
 

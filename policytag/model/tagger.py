@@ -37,9 +37,9 @@ class Tagger:
         return [self._row(p) for p in P]
 
     def tag_document(self, text: str, doc_id: str | None = None, *, zone: str | None = None,
-                     year: int | None = None) -> dict:
+                     year: int | None = None, max_segments: int | None = None) -> dict:
         """Segment a whole report and tag every segment (offsets into ``text``)."""
-        report = parse_report(text, doc_id, zone=zone, year=year)
+        report = parse_report(text, doc_id, zone=zone, year=year, max_segments=max_segments)
         P = self.scores([s.text for s in report.segments], [s.heading for s in report.segments])
         out = report.as_dict()
         for seg, p in zip(out["segments"], P):

@@ -6,10 +6,12 @@ import math
 import re
 
 CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
-MAX_SEGMENT_CHARS = 400
+MAX_SEGMENT_CHARS = 400  # paragraphs longer than this are cut at sentence ends
+HARD_MAX_SEGMENT_CHARS = 2 * MAX_SEGMENT_CHARS  # no segment is longer, sentence ends or not
 # An item marker counts only at the start of the body or right after one of these.
 ITEM_BOUNDARY = "。;；!！?？:："
 SENTENCE_END = "。!！?？;；"
+CLAUSE_END = "，,、:：)）”"
 
 
 def cn_number(s: str) -> int:
@@ -64,7 +66,11 @@ def item_starts(text: str, start: int, end: int) -> list[int]:
 
 
 def sentence_chunks(text: str, start: int, end: int, limit: int = MAX_SEGMENT_CHARS) -> list[tuple[int, int]]:
-    """Cut ``text[start:end]`` at sentence ends into near-equal chunks of at most ~limit chars."""
+    """Cut ``text[start:end]`` at sentence ends into near-equal chunks of at most ~limit chars.
+
+    A chunk still longer than twice the limit (no sentence end in it) is cut at
+    clause marks, or else at the hard limit itself.
+    """
     length = end - start
     if length <= limit:
         return [(start, end)]
@@ -75,7 +81,19 @@ def sentence_chunks(text: str, start: int, end: int, limit: int = MAX_SEGMENT_CH
             chunks.append((chunk_start, i + 1))
             chunk_start = i + 1
     chunks.append((chunk_start, end))
-    return chunks
+    return [piece for a, b in chunks for piece in _capped(text, a, b, 2 * limit)]
+
+
+def _capped(text: str, start: int, end: int, cap: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` in pieces of at most ``cap`` chars, cut after the last clause mark that fits."""
+    pieces = []
+    while end - start > cap:
+        last_mark = max(text.rfind(mark, start + cap // 2, start + cap) for mark in CLAUSE_END)
+        cut = last_mark + 1 if last_mark >= 0 else start + cap
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
 
 
 def strip_span(text: str, start: int, end: int) -> tuple[int, int]:

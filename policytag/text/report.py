@@ -57,13 +57,18 @@ class EmptyReportError(ValueError):
     """The text holds nothing to tag."""
 
 
+class ReportTooLargeError(ValueError):
+    """The report has more segments than the caller accepts."""
+
+
 def parse_report(text: str, doc_id: str | None = None, *, zone: str | None = None,
-                 year: int | None = None) -> Report:
+                 year: int | None = None, max_segments: int | None = None) -> Report:
     """Segment a decoded report and detect its zone, years and type.
 
     ``zone`` and ``year`` override detection. Segment ids combine ``doc_id``
     (default: a hash of the text) with a hash of the segment's own text, so they
-    do not move when another paragraph changes.
+    do not move when another paragraph changes. More than ``max_segments``
+    segments raise ``ReportTooLargeError`` before zone and year detection.
     """
     if not text.strip():
         raise EmptyReportError("the report is empty: send a report's text")
@@ -97,6 +102,9 @@ def parse_report(text: str, doc_id: str | None = None, *, zone: str | None = Non
             suffix = "" if seen[digest] == 1 else f".{seen[digest]}"
             segments.append(Segment(f"{doc_id}-{digest}{suffix}", start, end, seg_text, heading, part))
 
+    if max_segments is not None and len(segments) > max_segments:
+        raise ReportTooLargeError(f"the report has {len(segments)} segments, more than the {max_segments} "
+                                  "tagged per report: split it into several reports")
     zone_det = Detection(zone, "override", 1.0, "given") if zone else detect_zone(layout, text)
     years_det = (Detection([int(year)], "override", 1.0, "given") if year
                  else detect_years(layout, text))

@@ -29,7 +29,7 @@ async def create_report(request: Request, response: Response, session: SessionDe
     sub = await read_submission(request)
     existing = crud.find_by_hash(session, sub.text)
     if existing is None:
-        tagged = await run_in_threadpool(tag_submission, model, sub, settings.bootstrap_resamples)
+        tagged = await run_in_threadpool(tag_submission, model, sub, settings)
         crud.add_report(session, text=sub.text, tagged=tagged, model_version=model.version, source=sub.source)
         try:
             session.commit()

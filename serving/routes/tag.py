@@ -18,4 +18,4 @@ ERRORS = {413: {"model": Problem}, 415: {"model": Problem}, 422: {"model": Probl
 async def tag(request: Request, model: ModelDep, settings: SettingsDep) -> dict:
     """Segment and tag a report (JSON text, uploaded file, or plain-text body); nothing is stored."""
     sub = await read_submission(request)
-    return await run_in_threadpool(tag_submission, model, sub, settings.bootstrap_resamples)
+    return await run_in_threadpool(tag_submission, model, sub, settings)

@@ -1,6 +1,6 @@
 from policytag.text import normalize_for_model, parse_report
 from policytag.text.chrome import is_chrome
-from policytag.text.items import MAX_SEGMENT_CHARS
+from policytag.text.items import HARD_MAX_SEGMENT_CHARS, MAX_SEGMENT_CHARS
 
 
 def texts(report):
@@ -110,3 +110,14 @@ def test_zone_and_year_overrides():
     report = parse_report("清远高新区2023年工作总结\n一是招商。二是创新。", zone="测试高新区", year=2030)
     assert (report.zone, report.year, report.years) == ("测试高新区", 2030, [2030])
     assert report.detection["zone"]["source"] == "override"
+
+
+def test_paragraph_without_sentence_ends_is_still_cut_at_clause_marks_or_the_hard_limit():
+    clauses = "园区持续推进重点项目建设，" * 300  # 3,900 characters, no sentence end
+    no_marks = "园区持续推进重点项目建设" * 300
+    for text in (clauses, no_marks):
+        segments = parse_report(text).segments
+        assert len(segments) > 1
+        assert all(len(s.text) <= HARD_MAX_SEGMENT_CHARS for s in segments)
+        assert "".join(texts(parse_report(text))) == text
+    assert all(s.text.endswith("，") for s in parse_report(clauses).segments)
