@@ -13,9 +13,10 @@ from fastapi.responses import JSONResponse
 from policytag import __version__
 from policytag.config import Settings, get_settings
 from serving.db import make_engine, make_sessionmaker, migrate
-from serving.limits import BodySizeLimit
+from serving.limits import BodySizeLimit, RequestTimeLimit
 from serving.jobs import RetrainRunner
 from serving.routes import labels, models, reports, system, tag, zones
+from serving.routes.page import add_page
 from serving.served_model import ModelSlot, ServedModel
 
 log = logging.getLogger("policytag.serving")
@@ -49,10 +50,12 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
     app.state.model = ModelSlot(settings.home, model)
     app.state.jobs = RetrainRunner(settings, app.state.sessions, app.state.model)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestTimeLimit, seconds=settings.request_timeout_s)  # outermost: body upload included
     app.add_exception_handler(RequestValidationError, _validation_error)
     for router in (tag.router, reports.router, zones.router, labels.router, models.router):
         app.include_router(router, prefix="/v1")
     app.include_router(system.router)
+    add_page(app)
     return app
 
 

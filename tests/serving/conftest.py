@@ -9,28 +9,10 @@ from fastapi.testclient import TestClient
 from policytag.config import Settings
 from policytag.model.tagger import Tagger
 from serving.main import create_app
-from serving.served_model import ServedModel, load_champion
+from serving.served_model import ServedModel
 
 ROOT = Path(__file__).resolve().parents[2]
 THEMES = ["investment", "innovation", "bizenv", "party", "safety"]
-
-
-@pytest.fixture(scope="session")
-def model_home(tmp_path_factory) -> Path:
-    """A project home whose MLflow store holds a TF-IDF champion (trained once per session)."""
-    from training.train import train
-
-    home = tmp_path_factory.mktemp("home")
-    mp = pytest.MonkeyPatch()
-    mp.delenv("MLFLOW_TRACKING_URI", raising=False)
-    train(home, ROOT / "labels", ["tfidf"])
-    mp.undo()
-    return home
-
-
-@pytest.fixture(scope="session")
-def champion(model_home) -> ServedModel:
-    return load_champion(model_home)
 
 
 def make_settings(home: Path, data: Path, **overrides) -> Settings:

@@ -1,0 +1,112 @@
+"""Browser fixtures: the main job on a free port (seeds stored, API key set), Debian's chromium driven by
+Playwright, a screenshot of the page when a test fails."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.serving.conftest import ROOT
+from tests.serving.test_uvicorn import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+API_KEY = "page-key-7"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+class Service:
+    def __init__(self, base: str, key: str):
+        self.base, self.key = base, key
+
+    def get(self, path: str, **kw) -> httpx.Response:
+        return httpx.get(self.base + path, timeout=30, **kw)
+
+    def post(self, path: str, **kw) -> httpx.Response:
+        return httpx.post(self.base + path, timeout=30, **kw)
+
+
+@pytest.fixture(scope="session")
+def service(model_home, tmp_path_factory):
+    """``policytag run`` as a real uvicorn process: stores the five seeds, needs ``API_KEY`` to write."""
+    tmp = tmp_path_factory.mktemp("page-service")
+    port = free_port()
+    env = {**os.environ, "POLICYTAG_HOME": str(model_home), "POLICYTAG_DATA_DIR": str(tmp / "data"),
+           "POLICYTAG_SEEDS_DIR": str(ROOT / "seeds"), "POLICYTAG_LABELS_DIR": str(ROOT / "labels"),
+           "POLICYTAG_API_KEY": API_KEY, "POLICYTAG_BOOTSTRAP_RESAMPLES": "200"}
+    for name in ("MLFLOW_TRACKING_URI", "POLICYTAG_API_KEYS", "DATABASE_URL", "POLICYTAG_DATABASE_URL"):
+        env.pop(name, None)
+    log = (tmp / "service.log").open("w")  # a file, not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen([sys.executable, "-m", "policytag.cli", "run", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail(f"service did not become ready: {(tmp / 'service.log').read_text()[-2000:]}")
+    yield Service(base, API_KEY)
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the session (Debian's package; nothing is downloaded)."""
+    if not CHROMIUM.exists():
+        message = "no /usr/bin/chromium: run `bash scripts/setup_browser.sh` (installs chromium and a CJK font)"
+        if os.environ.get("POLICYTAG_SKIP_BROWSER_TESTS") == "1":
+            pytest.skip(message)
+        pytest.fail(message + ", or set POLICYTAG_SKIP_BROWSER_TESTS=1 to skip the page tests")
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=[
+        "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+        "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"])
+    yield chromium
+    chromium.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser, service):
+    """A fresh tab (own sessionStorage) on the page, loaded; fails the test on any script error."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    errors = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.goto(service.base + "/")
+    tab.wait_for_selector("body[data-ready=true]")
+    yield tab
+    context.close()
+    assert not errors, f"script errors on the page: {errors}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test leaves a full-page screenshot in tests/page/screenshots/ (or $POLICYTAG_SCREENSHOTS)."""
+    report = yield
+    tab = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.when == "call" and report.failed and tab is not None and not tab.is_closed():
+        folder = Path(os.environ.get("POLICYTAG_SCREENSHOTS") or SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / (re.sub(r"[^\w.-]+", "_", item.name) + ".png")
+        try:
+            tab.screenshot(path=str(path), full_page=True)
+            report.sections.append(("screenshot", str(path)))
+        except Exception as exc:  # noqa: BLE001 - a screenshot must not hide the failure
+            report.sections.append(("screenshot", f"could not be taken: {exc}"))
+    return report
