@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 Part = Literal["review", "plan", "problems", "other"]
+# A reporting-year filter: the years a report may have (as TagRequest); a bigger integer overflowed the database.
+YearQuery = Annotated[int | None, Query(ge=1978, le=2100, description="Reporting year.")]
 
 EXAMPLE_TEXT = ("清远高新区2024年工作总结\n一、2024年工作回顾\n"
                 "(一)招商引资成效明显。全年新签约项目32个,计划总投资156亿元。\n"
@@ -152,3 +155,10 @@ class ModelInfo(BaseModel):
 
 class Problem(BaseModel):
     detail: str = Field(description="What went wrong and what to do.")
+
+
+# Invalid query, path or body fields: the app answers 422 with a Problem (plus FastAPI's itemised "errors"),
+# not FastAPI's default HTTPValidationError; routes with parameters document it with this.
+INVALID = {422: {"model": Problem, "description": "Invalid parameters or body: 'detail' says which and why."}}
+# A JSON body that is not even text (bytes that are not UTF-8): FastAPI answers 400 before any field is read.
+UNREADABLE = {400: {"model": Problem, "description": "The body could not be read: send UTF-8 JSON."}}

@@ -6,22 +6,26 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from policytag.text import ReportDecodeError, decode_report
-from serving.schemas import TagRequest
-from serving.uploads import UnsupportedUpload, read_upload
+from serving.schemas import EXAMPLE_TEXT, TagRequest
+from serving.uploads import DOCX_TYPE, UnsupportedUpload, read_upload
 
 ACCEPTED = "application/json ({\"text\": ...}), multipart/form-data (a 'file' field) or text/plain"
 
-# The request body as OpenAPI shows it: the three ways to send a report.
+# The request body as OpenAPI shows it: the three ways to send a report (each example is tagged as it is;
+# the text/plain one used to be a title and a heading with no body, which is refused).
 OPENAPI_BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": TagRequest.model_json_schema()},
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "format": "binary",
                  "description": ".txt (UTF-8 or GB18030), .html/.htm or .docx"},
-        "zone": {"type": "string"}, "year": {"type": "integer"}, "title": {"type": "string"}}}},
-    "text/plain": {"schema": {"type": "string"}, "example": "清远高新区2024年工作总结\n一、招商引资成效明显……"},
+        "zone": {"type": "string"}, "year": {"type": "integer"}, "title": {"type": "string"}}},
+        "encoding": {"file": {"contentType": "text/plain, text/html, " + DOCX_TYPE}},
+        "example": {"file": EXAMPLE_TEXT, "zone": "清远高新区", "year": 2024}},
+    "text/plain": {"schema": {"type": "string"}, "example": EXAMPLE_TEXT},
 }}}
 
 
@@ -55,8 +59,19 @@ def _from_json(body: bytes) -> Submission:
     return Submission(payload.text, _blank(payload.zone), payload.year, _blank(payload.title))
 
 
+async def read_form(request: Request) -> FormData:
+    """The multipart form; a body that is not valid multipart is a 422 (Starlette answers 400)."""
+    try:
+        return await request.form()
+    except StarletteHTTPException as exc:
+        if exc.status_code != 400:
+            raise
+        raise HTTPException(422, f"the multipart/form-data body cannot be parsed ({exc.detail}): send the "
+                                 "file in a field named 'file', as browsers and curl -F do") from exc
+
+
 async def _from_form(request: Request) -> Submission:
-    form = await request.form()
+    form = await read_form(request)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise HTTPException(422, "multipart upload needs the report in a field named 'file'")

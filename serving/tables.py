@@ -4,12 +4,29 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """``DateTime(timezone=True)`` that reads back as an aware UTC datetime on every database.
+
+    SQLite keeps no zone, so its values come back naive (the API then showed times without an offset,
+    which are not RFC 3339 date-times); they were written in UTC, and are returned as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        return value.astimezone(timezone.utc) if value is not None and value.tzinfo is not None else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return value.replace(tzinfo=timezone.utc) if value is not None and value.tzinfo is None else value
 
 
 class Base(DeclarativeBase):
@@ -32,7 +49,7 @@ class Report(Base):
     n_chars: Mapped[int] = mapped_column(Integer)
     n_segments: Mapped[int] = mapped_column(Integer)
     model_version: Mapped[str] = mapped_column(String(32))  # the version whose predictions are current
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     segments: Mapped[list[Segment]] = relationship(back_populates="report", cascade="all, delete-orphan",
                                                    order_by="Segment.position", passive_deletes=True)
@@ -64,7 +81,7 @@ class Prediction(Base):
     model_version: Mapped[str] = mapped_column(String(32))
     labels: Mapped[list] = mapped_column(JSON)
     scores: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
     segment: Mapped[Segment] = relationship(back_populates="predictions")
 
@@ -93,7 +110,7 @@ class HumanLabel(Base):
     labels: Mapped[list] = mapped_column(JSON)
     author: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
 class Job(Base):
@@ -109,5 +126,5 @@ class Job(Base):
     requested_by: Mapped[str] = mapped_column(String(100))
     result: Mapped[dict | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

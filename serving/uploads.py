@@ -115,6 +115,10 @@ def _read_html(data: bytes) -> str:
     return _tidy_lines("".join(parser.parts))
 
 
+_ABRUPT_COMMENT = re.compile(r"<!---?>")
+_COMMENT_END = re.compile(r"--!?>")
+
+
 class _VisibleText(HTMLParser):
     """Collects text outside script/style-like elements, with a line break at each block."""
 
@@ -141,9 +145,36 @@ class _VisibleText(HTMLParser):
             self._hidden -= 1
         self._separate(tag)
 
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in self.HIDDEN:
+            self.handle_endtag(tag)
+        elif tag in self.CDATA_CONTENT_ELEMENTS:  # <script/> opens a script, as in a browser
+            self.set_cdata_mode(tag)
+
     def handle_data(self, data: str) -> None:
         if not self._hidden:
             self.parts.append(data)
+
+    # Where html.parser (Python 3.11) departs from the HTML5 rules that browsers follow, these follow the
+    # browsers, so that script, style and comment contents never become report text.
+
+    def set_cdata_mode(self, elem: str, *args, **kwargs) -> None:
+        """A script or style ends at ``</script`` followed by a space, ``/`` or ``>``; ``</ script>`` is content."""
+        super().set_cdata_mode(elem, *args, **kwargs)
+        self.interesting = re.compile(rf"</{re.escape(self.cdata_elem)}(?=[\t\n\r\f />])", re.IGNORECASE)
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        """``<!-->`` and ``<!--->`` are empty comments, ``--!>`` ends one too, and one never closed runs to the
+        end of the page (which is fed whole, in one call)."""
+        rawdata = self.rawdata
+        abrupt = _ABRUPT_COMMENT.match(rawdata, i)
+        if abrupt:
+            return abrupt.end()
+        close = _COMMENT_END.search(rawdata, i + 4)
+        if report:
+            self.handle_comment(rawdata[i + 4:close.start() if close else len(rawdata)])
+        return close.end() if close else len(rawdata)
 
     def _separate(self, tag: str) -> None:
         if tag in self.BLOCKS:

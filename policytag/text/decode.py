@@ -7,6 +7,9 @@ class ReportDecodeError(ValueError):
     """The bytes are not a text report in a supported encoding."""
 
 
+EMPTY = "the file is empty: send a report's text"
+
+
 def decode_report(data: bytes) -> tuple[str, str]:
     """Decode report bytes and return ``(text, encoding)``.
 
@@ -15,7 +18,7 @@ def decode_report(data: bytes) -> tuple[str, str]:
     that none of these decode.
     """
     if not data or not data.strip():
-        raise ReportDecodeError("the file is empty: send a report's text")
+        raise ReportDecodeError(EMPTY)
     if b"\x00" in data[:4096]:
         raise ReportDecodeError(
             "the file looks binary (it contains NUL bytes): send plain text in UTF-8 or GB18030"
@@ -29,6 +32,8 @@ def decode_report(data: bytes) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
+        if not text.strip():  # a BOM, or Unicode spaces, alone
+            raise ReportDecodeError(EMPTY)
         if _looks_like_text(text):
             return text, encoding
     raise ReportDecodeError(

@@ -112,5 +112,6 @@ def split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for a, b in zip(bounds, bounds[1:]):
         a, b = strip_span(text, a, b)
         if b - a >= 2:
-            spans.extend(strip_span(text, *chunk) for chunk in sentence_chunks(text, a, b))
+            chunks = (strip_span(text, *chunk) for chunk in sentence_chunks(text, a, b))
+            spans.extend((c, d) for c, d in chunks if d > c)  # a hard cut inside a run of spaces leaves blanks
     return spans

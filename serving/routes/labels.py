@@ -15,7 +15,8 @@ from serving import labels_store
 from serving.deps import Author, ModelDep, SessionDep, SettingsDep
 from serving.human_labels import check_labels, export
 from serving.review import review_queue
-from serving.schemas import Problem
+from serving.schemas import INVALID, UNREADABLE, Problem
+from serving.submission import read_form
 from serving.tables import HumanLabel, Segment
 
 router = APIRouter(tags=["labels"])
@@ -43,7 +44,7 @@ class SegmentLabels(BaseModel):
 
 
 @router.put("/segments/{segment_id}/labels", response_model=SegmentLabels,
-            responses={401: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}})
+            responses={401: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}, **UNREADABLE})
 def correct_segment(segment_id: str, body: Correction, session: SessionDep, settings: SettingsDep,
                     author: Author) -> dict:
     """Record a person's themes for a stored segment (kept with who and when; the history is kept)."""
@@ -56,7 +57,8 @@ def correct_segment(segment_id: str, body: Correction, session: SessionDep, sett
     return _segment_labels(session, segment)
 
 
-@router.get("/segments/{segment_id}/labels", response_model=SegmentLabels, responses={404: {"model": Problem}})
+@router.get("/segments/{segment_id}/labels", response_model=SegmentLabels,
+            responses={404: {"model": Problem}, **INVALID})
 def segment_labels(segment_id: str, session: SessionDep) -> dict:
     """A stored segment's human labels (with history) and current predicted labels."""
     return _segment_labels(session, _segment(session, segment_id))
@@ -72,7 +74,8 @@ def export_labels(session: SessionDep, settings: SettingsDep) -> PlainTextRespon
                              headers={"Content-Disposition": 'attachment; filename="labels.jsonl"'})
 
 
-@router.post("/labels", status_code=201, responses={401: {"model": Problem}, 422: {"model": Problem}},
+@router.post("/labels", status_code=201, responses={401: {"model": Problem}, 413: {"model": Problem},
+                                                   415: {"model": Problem}, 422: {"model": Problem}},
              openapi_extra={"requestBody": {"required": True, "content": {
                  "application/x-ndjson": {"schema": {"type": "string"}, "example":
                                           '{"text": "全年新签约项目32个。", "labels": ["investment"]}\n'},
@@ -87,7 +90,7 @@ async def add_examples(request: Request, session: SessionDep, settings: Settings
     return {"added": len(rows), "ids": [r.record_id for r in rows]}
 
 
-@router.get("/review-queue")
+@router.get("/review-queue", responses=INVALID)
 def get_review_queue(session: SessionDep, model: ModelDep, n: Annotated[int, Query(ge=1, le=500)] = 20,
                      zone: str | None = None) -> dict:
     """Unlabelled stored segments whose predictions are least certain (nearest a threshold, or where the
@@ -116,7 +119,7 @@ def _segment_labels(session, segment: Segment) -> dict:
 async def _jsonl_body(request: Request) -> bytes:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "multipart/form-data":
-        upload = (await request.form()).get("file")
+        upload = (await read_form(request)).get("file")
         if upload is None or isinstance(upload, str):
             raise HTTPException(422, "multipart upload needs the JSONL file in a field named 'file'")
         return await upload.read()

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from serving.deps import Author, SessionDep
 from serving.jobs import JobRunning, job_view
-from serving.schemas import Problem
+from serving.schemas import INVALID, UNREADABLE, Problem
 from serving.tables import Job
 
 router = APIRouter(tags=["models"])
@@ -21,7 +21,8 @@ class RetrainRequest(BaseModel):
     include_authored: bool = True
 
 
-@router.post("/models/retrain", status_code=202, responses={401: {"model": Problem}, 409: {"model": Problem}})
+@router.post("/models/retrain", status_code=202,
+             responses={401: {"model": Problem}, 409: {"model": Problem}, **INVALID, **UNREADABLE})
 def retrain(request: Request, author: Author, body: RetrainRequest | None = None) -> dict:
     """Start retraining on all human labels in the background (one job at a time); follow it at
     ``/v1/jobs/{id}``. The new model is served only if it is at least as good as the champion."""
@@ -34,7 +35,7 @@ def retrain(request: Request, author: Author, body: RetrainRequest | None = None
     return {"job_id": job_id, "status": "running", "url": f"/v1/jobs/{job_id}"}
 
 
-@router.get("/jobs/{job_id}", responses={404: {"model": Problem}})
+@router.get("/jobs/{job_id}", responses={404: {"model": Problem}, **INVALID})
 def get_job(job_id: str, session: SessionDep) -> dict:
     """A job's status (running, succeeded, failed), progress, result and error."""
     job = session.get(Job, job_id)

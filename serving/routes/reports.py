@@ -11,13 +11,13 @@ from starlette.concurrency import run_in_threadpool
 from serving import crud
 from serving.deps import ModelDep, SessionDep, SettingsDep, WriteAccess
 from serving.routes.tag import ERRORS
-from serving.schemas import Problem, ReportList, StoredReport
+from serving.schemas import INVALID, Problem, ReportList, StoredReport, YearQuery
 from serving.submission import OPENAPI_BODY, read_submission
 from serving.retag import retag_reports
 from serving.tagging import stored_view, tag_submission
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-NOT_FOUND = {404: {"model": Problem}}
+NOT_FOUND = {404: {"model": Problem}, **INVALID}
 
 
 @router.post("", response_model=StoredReport, status_code=201, dependencies=[WriteAccess],
@@ -43,17 +43,18 @@ async def create_report(request: Request, response: Response, session: SessionDe
     return _view(session, crud.find_by_hash(session, sub.text).id, settings, created=False)
 
 
-@router.post("/retag", dependencies=[WriteAccess], responses={401: {"model": Problem}, 503: {"model": Problem}})
+@router.post("/retag", dependencies=[WriteAccess],
+             responses={401: {"model": Problem}, 503: {"model": Problem}, **INVALID})
 def retag(request: Request, model: ModelDep, all: bool = False) -> dict:
     """Re-tag stored reports with the served model (those tagged by another version, or ``all``); earlier
     predictions are kept, each with its model version."""
     return retag_reports(request.app.state.sessions, model, all_reports=all)
 
 
-@router.get("", response_model=ReportList)
-def list_reports(session: SessionDep, zone: str | None = None, year: int | None = None,
+@router.get("", response_model=ReportList, responses=INVALID)
+def list_reports(session: SessionDep, zone: str | None = None, year: YearQuery = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
-                 offset: Annotated[int, Query(ge=0)] = 0) -> dict:
+                 offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> dict:
     """Stored reports, oldest first, optionally of one zone and/or year."""
     total, rows = crud.list_reports(session, zone=zone, year=year, limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "reports": rows}

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from serving import coverage, crud
 from serving.deps import ModelDep, SessionDep, SettingsDep
-from serving.schemas import Comparison, Part, Problem, ZoneCoverage, ZoneList
+from serving.schemas import Comparison, Part, Problem, YearQuery, ZoneCoverage, ZoneList
 
 router = APIRouter(tags=["zones"])
 ERRORS = {404: {"model": Problem}, 422: {"model": Problem}}
@@ -24,7 +24,7 @@ def list_zones(session: SessionDep) -> dict:
 
 @router.get("/zones/{zone}/coverage", response_model=ZoneCoverage, responses=ERRORS)
 def zone_coverage(zone: str, session: SessionDep, model: ModelDep, settings: SettingsDep,
-                  year: int | None = None, part: Part | None = None) -> dict:
+                  year: YearQuery = None, part: Part | None = None) -> dict:
     """Per theme: share of the zone's segments and characters that carry it, with 95% bootstrap intervals."""
     known = _known_zones(session)
     _check_zone(zone, known)
