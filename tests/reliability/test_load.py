@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.reliability.service import Service, consistency, report_text
+from tests.reliability.service import KEY, Service, consistency, report_text
 
 CLIENTS = 16
 REQUESTS = 2000
@@ -90,3 +90,5 @@ def test_mixed_load_at_concurrency_16_loses_and_duplicates_nothing(service):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert consistency(db) == {"integrity": "ok", "foreign_keys": [], "reports_with_missing_segments": [],
                                    "segments_without_prediction": []}
+    log = service.log.read_text()
+    assert "POST /v1/reports" in log and KEY not in log  # uvicorn's access log, without the key
