@@ -3,16 +3,12 @@ Playwright, a screenshot of the page when a test fails."""
 
 import os
 import re
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.serving.conftest import ROOT
-from tests.serving.test_uvicorn import free_port
+from tests.live_service import Service as LiveService
 
 CHROMIUM = Path("/usr/bin/chromium")
 API_KEY = "page-key-7"
@@ -33,32 +29,10 @@ class Service:
 @pytest.fixture(scope="session")
 def service(model_home, tmp_path_factory):
     """``policytag run`` as a real uvicorn process: stores the five seeds, needs ``API_KEY`` to write."""
-    tmp = tmp_path_factory.mktemp("page-service")
-    port = free_port()
-    env = {**os.environ, "POLICYTAG_HOME": str(model_home), "POLICYTAG_DATA_DIR": str(tmp / "data"),
-           "POLICYTAG_SEEDS_DIR": str(ROOT / "seeds"), "POLICYTAG_LABELS_DIR": str(ROOT / "labels"),
-           "POLICYTAG_API_KEY": API_KEY, "POLICYTAG_BOOTSTRAP_RESAMPLES": "200"}
-    for name in ("MLFLOW_TRACKING_URI", "POLICYTAG_API_KEYS", "DATABASE_URL", "POLICYTAG_DATABASE_URL"):
-        env.pop(name, None)
-    log = (tmp / "service.log").open("w")  # a file, not a pipe: a full pipe would stall the server
-    proc = subprocess.Popen([sys.executable, "-m", "policytag.cli", "run", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"service did not become ready: {(tmp / 'service.log').read_text()[-2000:]}")
-    yield Service(base, API_KEY)
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    live = LiveService(model_home, tmp_path_factory.mktemp("page-service") / "data", command="run", key=API_KEY,
+                       env={"POLICYTAG_BOOTSTRAP_RESAMPLES": "200"}).start()
+    yield Service(live.base, API_KEY)
+    live.stop()
 
 
 @pytest.fixture(scope="session")

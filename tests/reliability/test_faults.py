@@ -7,7 +7,7 @@ import time
 import httpx
 import pytest
 
-from tests.reliability.service import Service, consistency, report_text
+from tests.live_service import Service, consistency, report_text
 
 WRITERS = 8
 CLEAN = {"integrity": "ok", "foreign_keys": [], "reports_with_missing_segments": [], "segments_without_prediction": []}

@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.reliability.service import KEY, Service, consistency, report_text
+from tests.live_service import KEY, Service, consistency, report_text
 
 CLIENTS = 16
 REQUESTS = 2000

@@ -11,12 +11,8 @@ store other tests use) and a temporary database that the main job fills with the
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -30,7 +26,8 @@ from schemathesis.core import NOT_SET
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
                                                response_schema_conformance, status_code_conformance)
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.live_service import Service as LiveService
+
 KEY = "k-schema-fuzz"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
@@ -40,12 +37,6 @@ schemathesis.serializer.alias("application/x-ndjson", "text/plain")
 
 SENT: dict[str, list[tuple[str | None, int]]] = defaultdict(list)  # operation → (media type, status) sent
 JOBS: list[str] = []  # retraining jobs the fuzzer started
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def private_copy(home: Path, into: Path) -> Path:
@@ -80,36 +71,12 @@ def service(model_home, tmp_path_factory):
     """``policytag run`` (seeds stored, then served) on a free port of 127.0.0.1, with an API key."""
     tmp = tmp_path_factory.mktemp("schema-fuzz")
     home = private_copy(model_home, tmp)
-    port = free_port()
-    env = {**os.environ, "POLICYTAG_HOME": str(home), "POLICYTAG_DATA_DIR": str(tmp / "data"),
-           "POLICYTAG_SEEDS_DIR": str(ROOT / "seeds"), "POLICYTAG_LABELS_DIR": str(ROOT / "labels"),
-           "POLICYTAG_API_KEY": KEY, "POLICYTAG_BOOTSTRAP_RESAMPLES": "50"}
-    for name in ("MLFLOW_TRACKING_URI", "POLICYTAG_API_KEYS", "DATABASE_URL", "POLICYTAG_DATABASE_URL"):
-        env.pop(name, None)
     original = snapshot(model_home)
-    log = tmp / "service.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "policytag.cli", "run", "--port", str(port)], env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"service did not become ready: {log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    yield {"base": base, "log": log, "home": home, "model_home": model_home, "original": original,
+    live = LiveService(home, tmp / "data", command="run", key=KEY, env={"POLICYTAG_BOOTSTRAP_RESAMPLES": "50"})
+    live.start()
+    yield {"base": live.base, "log": live.log, "home": home, "model_home": model_home, "original": original,
            "runs": run_dirs(home)}
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    live.stop()
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""A real ``policytag serve`` process on 127.0.0.1 for load and fault tests, and a look into its database."""
+"""A real ``policytag serve``/``run`` process on 127.0.0.1 for the page, fuzz, load and fault tests, and a look
+into its database."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 KEY = "k-reliability"
 
 
@@ -24,10 +25,14 @@ def free_port() -> int:
 
 
 class Service:
-    """``policytag serve`` on a free port, with the model store ``home`` and the database under ``data``."""
+    """``policytag <command>`` on a free port, with the model store ``home`` and the database under ``data``.
 
-    def __init__(self, home: Path, data: Path):
-        self.home, self.data = home, data
+    ``command`` is ``serve`` (no seeds) or ``run`` (the main job: stores the seeds, then serves).
+    """
+
+    def __init__(self, home: Path, data: Path, *, command: str = "serve", key: str = KEY, env: dict | None = None):
+        self.home, self.data, self.command, self.key = home, data, command, key
+        self.extra_env = {"POLICYTAG_BOOTSTRAP_RESAMPLES": "100", **(env or {})}
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -37,11 +42,13 @@ class Service:
         self.data.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "POLICYTAG_HOME": str(self.home), "POLICYTAG_DATA_DIR": str(self.data),
                "POLICYTAG_SEEDS_DIR": str(ROOT / "seeds"), "POLICYTAG_LABELS_DIR": str(ROOT / "labels"),
-               "POLICYTAG_API_KEY": KEY, "POLICYTAG_BOOTSTRAP_RESAMPLES": "100"}
-        env.pop("MLFLOW_TRACKING_URI", None)
-        with self.log.open("a") as log:
-            self.proc = subprocess.Popen([sys.executable, "-m", "policytag.cli", "serve", "--port", str(self.port)],
-                                         env=env, stdout=log, stderr=subprocess.STDOUT)
+               "POLICYTAG_API_KEY": self.key, **self.extra_env}
+        for name in ("MLFLOW_TRACKING_URI", "POLICYTAG_API_KEYS", "DATABASE_URL", "POLICYTAG_DATABASE_URL"):
+            env.pop(name, None)
+        with self.log.open("a") as log:  # a file, not a pipe: a full pipe would stall the server
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "policytag.cli", self.command, "--port", str(self.port)],
+                env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -64,10 +71,13 @@ class Service:
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=30)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
     def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.base, headers={"X-API-Key": KEY}, timeout=60)
+        return httpx.Client(base_url=self.base, headers={"X-API-Key": self.key}, timeout=60)
 
     def db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.data / "policytag.db")
