@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from policytag.cli_batch import register as register_batch_command
 from policytag.cli_bench import register as register_bench_command
 from policytag.cli_io import emit, fail
 from policytag.cli_labels import labels_app
@@ -54,6 +55,7 @@ register_model_commands(app)
 register_serve_commands(app)
 register_retrain_commands(app, labels_app)
 register_bench_command(app)
+register_batch_command(app)
 
 if __name__ == "__main__":  # pragma: no cover
     app()

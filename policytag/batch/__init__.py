@@ -1,0 +1,19 @@
+"""Batch tagging of a whole archive with the registered model, locally or on Apache Spark.
+
+``policytag batch --input PATH --output PATH [--engine local|spark]`` (``policytag/cli_batch.py``);
+docs/batch.md describes the tables and the engines. Modules, one job each:
+
+* ``inputs``: read and check the input (folder of report files, JSONL, Parquet)
+* ``model``: resolve the registry version, load the tagger once per process
+* ``tagging``: the one per-document step (``Tagger.tag_document`` → rows) both engines run
+* ``schema``: the tables' columns, as Arrow and Spark schemas
+* ``local``: the local engine; ``spark_session``, ``spark_engine``, ``worker``: the Spark engine
+* ``coverage``: the per-zone coverage table; ``output``: the output folder
+* ``load``: ``--load`` into the service's database; ``run``: one run, end to end
+"""
+
+from policytag.batch.inputs import BatchInputError
+from policytag.batch.model import NoModelError
+from policytag.batch.run import BatchOptions, run_batch
+
+__all__ = ["BatchInputError", "BatchOptions", "NoModelError", "run_batch"]

@@ -1,0 +1,109 @@
+"""The local engine on the seeds: one row per segment, exact offsets, the registered version, coverage."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from policytag.seeds import read_manifest
+from policytag.text import decode_report
+from serving import coverage as service_coverage
+
+from tests.batch.conftest import read_table
+
+
+@pytest.fixture(scope="module")
+def seed_texts(seeds_dir) -> dict[str, str]:
+    return {e.doc_id: decode_report((seeds_dir / e.file).read_bytes())[0] for e in read_manifest(seeds_dir)}
+
+
+def test_one_row_per_segment_with_exact_offsets_and_the_model_version(local_seeds_run, seeds_dir, seed_texts,
+                                                                      champion):
+    summary, out = local_seeds_run.summary, local_seeds_run.out
+    segments = read_table(out / "segments.parquet")
+    themes = champion.themes
+    assert summary["reports"] == summary["tagged"] == 5 and summary["errors"] == 0
+    assert summary["model"]["version"] == champion.version and summary["themes"] == themes
+    assert set(segments["model_version"]) == {champion.version}
+    assert len(segments) == summary["segments"] == segments["segment_id"].nunique()
+    for row in segments.itertuples():
+        assert seed_texts[row.doc_id][row.start:row.end] == row.text
+        assert set(row.labels) <= set(themes)
+    # The manifest's zone and first year, as the service stores the seeds.
+    manifest = {e.doc_id: e for e in read_manifest(seeds_dir)}
+    for doc_id, rows in segments.groupby("doc_id"):
+        assert set(rows["zone"]) == {manifest[doc_id].zone} and set(rows["year"]) == {manifest[doc_id].years[0]}
+        assert list(rows.sort_values("position")["position"]) == list(range(len(rows)))
+
+
+def test_rows_are_what_the_registered_model_gives_for_each_document(local_seeds_run, seeds_dir, seed_texts,
+                                                                    champion):
+    segments = read_table(local_seeds_run.out / "segments.parquet")
+    entry = read_manifest(seeds_dir)[4]
+    doc = champion.tagger.tag_document(seed_texts[entry.doc_id], entry.doc_id, zone=entry.zone,
+                                       year=entry.years[0])
+    rows = segments[segments["doc_id"] == entry.doc_id].sort_values("position")
+    assert list(rows["segment_id"]) == [s["id"] for s in doc["segments"]]
+    assert [list(v) for v in rows["labels"]] == [s["labels"] for s in doc["segments"]]
+    assert [list(h) for h in rows["heading"]] == [s["heading"] for s in doc["segments"]]
+    for t in champion.themes:
+        assert list(rows[f"score_{t}"]) == [s["scores"][t] for s in doc["segments"]]
+
+
+def test_documents_table_has_one_row_per_report(local_seeds_run, seed_texts):
+    documents = read_table(local_seeds_run.out / "documents.parquet")
+    assert sorted(documents["doc_id"]) == sorted(seed_texts)
+    assert documents["error"].isna().all()
+    for row in documents.itertuples():
+        assert row.n_chars == len(seed_texts[row.doc_id])
+        assert json.loads(row.detection)["zone"]["source"] == "override"
+
+
+def test_coverage_table_matches_the_segments_and_the_service_arithmetic(local_seeds_run, champion):
+    out, themes = local_seeds_run.out, champion.themes
+    segments = read_table(out / "segments.parquet")
+    table = read_table(out / "coverage.parquet")
+    zone = "清远高新区"  # two seed reports, two years
+    row = table[(table["level"] == "zone") & (table["zone"] == zone)].iloc[0]
+    mine = segments[segments["zone"] == zone]
+    assert row["reports"] == 2 and row["segments"] == len(mine)
+    carries = mine["labels"].map(lambda ls: "innovation" in ls)
+    assert row["innovation_segment_share"] == pytest.approx(carries.mean(), abs=1e-12)
+    chars = mine["end"] - mine["start"]
+    assert row["innovation_char_share"] == pytest.approx(chars[carries].sum() / chars.sum(), abs=1e-12)
+    # The service's own coverage of the same segments gives the same shares (it rounds to 4 digits).
+    rows = [(list(ls), int(n)) for ls, n in zip(mine["labels"], chars)]
+    service = service_coverage.coverage(service_coverage.TaggedSegments.from_rows(rows, themes), resamples=10)
+    for t in themes:
+        assert service["themes"][t]["segments"] == row[f"{t}_segments"]
+        assert service["themes"][t]["segment_share"] == round(row[f"{t}_segment_share"], 4)
+        assert service["themes"][t]["char_share"] == round(row[f"{t}_char_share"], 4)
+    assert service["untagged"]["segments"] == row["untagged_segments"]
+    # Per zone × year rows add up to the zone's row.
+    years = table[(table["level"] == "zone_year") & (table["zone"] == zone)]
+    assert sorted(years["year"]) == [2023, 2024] and years["segments"].sum() == row["segments"]
+    assert set(table["zone"]) == set(segments["zone"]) and table["segments"].sum() == 2 * len(segments)
+
+
+def test_jsonl_and_parquet_inputs_give_the_same_rows(local_seeds_run, seed_texts, seeds_dir, model_home, tmp_path):
+    from tests.batch.conftest import run_cli
+
+    manifest = {e.doc_id: e for e in read_manifest(seeds_dir)}
+    records = [{"doc_id": d, "zone": manifest[d].zone, "year": manifest[d].years[0], "text": t}
+               for d, t in seed_texts.items()]
+    expected = read_table(local_seeds_run.out / "segments.parquet")
+    jsonl = tmp_path / "reports.jsonl"
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    parquet = tmp_path / "reports.parquet"
+    frame = pd.DataFrame(records)
+    frame.loc[frame["doc_id"] == "004_34edc68766f1ed87", ["zone", "year"]] = None  # detected instead
+    frame.to_parquet(parquet)
+    for source in (jsonl, parquet):
+        run = run_cli(["--input", str(source), "--output", str(tmp_path / source.stem)], model_home, tmp_path)
+        got = read_table(tmp_path / source.stem / "segments.parquet")
+        assert run.summary["segments"] == len(expected)
+        pd.testing.assert_frame_equal(got.drop(columns=["zone", "year"]), expected.drop(columns=["zone", "year"]))
+    detected = got[got["doc_id"] == "004_34edc68766f1ed87"]
+    assert set(detected["zone"]) == {"鹤城高新区"} and set(detected["year"]) == {2024}
