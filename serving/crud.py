@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from policytag.text import content_hash
 from serving.tables import HumanLabel, Prediction, Report, Segment
-
-
-def content_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def find_by_hash(session: Session, text: str) -> Report | None:

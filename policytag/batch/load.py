@@ -16,7 +16,7 @@ from pathlib import Path
 
 from policytag.batch.inputs import Source, iter_documents
 from policytag.batch.output import DOCUMENTS, SEGMENTS, read_table
-from policytag.batch.tagging import content_hash
+from policytag.text import content_hash
 
 SCORE_PREFIX = "score_"
 

@@ -6,17 +6,11 @@ the local engine calls it in a loop, the Spark engine inside ``mapInPandas`` on 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import replace
 
 from policytag.batch.inputs import InputDoc
-from policytag.text import EmptyReportError
-
-
-def content_hash(text: str) -> str:
-    """SHA-256 of the text: the key the service stores reports under (``serving.crud.content_hash``)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+from policytag.text import EmptyReportError, content_hash
 
 
 def tag(tagger, version: str, doc: InputDoc) -> tuple[list[dict], dict]:

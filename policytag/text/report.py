@@ -53,6 +53,11 @@ def content_id(text: str, n: int = 12) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:n]
 
 
+def content_hash(text: str) -> str:
+    """The full SHA-256 of a report's text: the key reports are stored (and deduplicated) under."""
+    return content_id(text, 64)
+
+
 class EmptyReportError(ValueError):
     """The text holds nothing to tag."""
 

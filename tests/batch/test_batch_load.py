@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 
 from policytag.config import Settings
 from policytag.seeds import read_manifest
-from policytag.text import decode_report
+from policytag.text import content_hash, decode_report
 from serving import crud
 from serving.db import open_database
 from serving.main import create_app
@@ -28,7 +28,7 @@ def test_load_stores_each_report_once_and_the_api_counts_them(model_home, champi
     expected = champion.tagger.tag_document(text, entry.doc_id, zone=entry.zone, year=entry.years[0])
     with open_database(f"sqlite:///{data / 'policytag.db'}")() as session:
         report = crud.get_report(session, entry.doc_id)
-        assert report.content_hash == crud.content_hash(text) and report.model_version == champion.version
+        assert report.content_hash == content_hash(text) and report.model_version == champion.version
         assert (report.zone, report.year, report.title) == (expected["zone"], expected["year"], expected["title"])
         stored = [(s.id, s.start, s.end, s.heading, s.part, crud.current_prediction(s, champion.version).labels,
                    crud.current_prediction(s, champion.version).scores) for s in report.segments]
