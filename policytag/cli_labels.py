@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +11,9 @@ import typer
 from policytag.cli_io import emit, fail
 
 from policytag.config import get_settings
-from policytag.labelset import (GOLD_DIR, agreement, check_records, load_labelled, read_jsonl, realign,
+from policytag.corpus import (annotation_batches, corpus_agreement, corpus_stats, government_sources, merge_passes, read_heldout,
+                              segment_source, zone_sources)
+from policytag.labelset import (CORPUS_FILE, GOLD_DIR, agreement, check_records, load_labelled, read_jsonl, realign,
                                 write_jsonl)
 from policytag.seeds import load_seed, read_manifest
 from policytag.themes import theme_ids
@@ -29,6 +32,11 @@ def check() -> None:
     problems += [f"{i}: labelled but not produced by the segmenter (run 'policytag labels realign')"
                  for i in sorted(gold_ids - seg_ids)]
     problems += [f"{i}: seed segment without a label" for i in sorted(seg_ids - gold_ids)]
+    heldout_list = settings.shared / "heldout.md"
+    if not heldout_list.is_file():
+        fail(f"{heldout_list} not found: the held-out list is needed to check the corpus' sources")
+    heldout = read_heldout(heldout_list)
+    problems += [f"{r['id']}: {why}" for r in records if (why := heldout.reason(r))]
     counts = Counter(t for r in records for t in r["labels"])
     emit({"records": len(records), "problems": problems, "theme_counts": dict(counts)})
     if problems:
@@ -63,8 +71,71 @@ def realign_gold(
 
 @labels_app.command("agreement")
 def agreement_cmd() -> None:
-    """Agreement of the two independent annotation passes in labels/passes/."""
+    """Agreement of the two independent annotation passes: seeds (labels/passes/) and corpus, per genre."""
     settings = get_settings()
     passes = settings.labels / "passes"
-    emit(agreement(read_jsonl(passes / "pass_a.jsonl"), read_jsonl(passes / "pass_b.jsonl"),
-                   theme_ids(settings.labels)))
+    themes = theme_ids(settings.labels)
+    out = {"seeds": agreement(read_jsonl(passes / "pass_a.jsonl"), read_jsonl(passes / "pass_b.jsonl"), themes)}
+    if (settings.labels / CORPUS_FILE).is_file():
+        out["corpus"] = corpus_agreement(read_jsonl(settings.labels / CORPUS_FILE), themes)
+    emit(out)
+
+
+@labels_app.command("corpus-tasks")
+def corpus_tasks(
+    name: Annotated[str, typer.Argument(help="Name of this set of tasks, e.g. 'g' or 'z2' (batch files NAME1, NAME2…).")],
+    government: Annotated[list[str], typer.Option(help="A file of the shared corpus' manifest (repeat; 'all' for all).")] = [],  # noqa: B006
+    zone_pages: Annotated[list[Path], typer.Option(help="A JSONL file of collected zone pages (repeat).")] = [],  # noqa: B006
+    batch_size: Annotated[int, typer.Option(min=1)] = 375,
+    work: Annotated[Path, typer.Option(help="Annotation workspace.")] = Path("labels/corpus/work"),
+) -> None:
+    """Cut sources with the service's pipeline into unlabelled tasks and annotation batches."""
+    settings = get_settings()
+    sources = []
+    if government:
+        files = None if "all" in government else list(government)
+        sources += government_sources(settings.shared / "corpus", files)
+    missing = [str(p) for p in zone_pages if not p.is_file()]
+    if missing:
+        fail(f"no such zone page file: {', '.join(missing)}")
+    sources += zone_sources(zone_pages)
+    heldout = read_heldout(settings.shared / "heldout.md")
+    tasks, skipped = [], []
+    for source in sources:
+        if why := heldout.reason(source.meta()):
+            skipped.append(f"{source.doc}: {why}")
+            continue
+        seen: set[str] = set()
+        tasks += [t for t in segment_source(source) if t["id"] not in seen and not seen.add(t["id"])]
+    write_jsonl(work / f"tasks-{name}.jsonl", tasks)
+    batches = annotation_batches(tasks, batch_size)
+    for i, batch in enumerate(batches, 1):
+        write_jsonl(work / "batches" / f"{name}{i}.jsonl", batch)
+    emit({"documents": len({t["doc"] for t in tasks}), "tasks": len(tasks), "batches": [len(b) for b in batches],
+          "skipped": skipped, "zone_page_files": [str(p) for p in zone_pages]})
+
+
+@labels_app.command("corpus-merge")
+def corpus_merge(
+    work: Annotated[Path, typer.Option(help="Annotation workspace.")] = Path("labels/corpus/work"),
+) -> None:
+    """Merge tasks, passes a and b and the adjudications (passes/c) into labels/corpus/records.jsonl."""
+    settings = get_settings()
+    tasks = [t for p in sorted(work.glob("tasks-*.jsonl")) for t in read_jsonl(p)]
+
+    def labels_of(which: str) -> dict[str, list[str]]:
+        return {r["id"]: r["labels"] for p in sorted((work / "passes" / which).glob("*.jsonl")) for r in read_jsonl(p)}
+
+    adjudicated = {r["id"]: r for p in sorted((work / "passes" / "c").glob("*.jsonl")) for r in read_jsonl(p)}
+    records, unresolved = merge_passes(tasks, labels_of("a"), labels_of("b"), adjudicated)
+    for r in records:
+        r["source"] = "corpus"
+    write_jsonl(settings.labels / CORPUS_FILE, records)
+    emit({"records": len(records), "unresolved": len(unresolved), "adjudicated": sum("adjudication" in r for r in records)})
+
+
+@labels_app.command("corpus-stats")
+def corpus_stats_cmd() -> None:
+    """Counts of the corpus per genre, theme, region, year and document kind (the data card's figures)."""
+    settings = get_settings()
+    emit(corpus_stats(read_jsonl(settings.labels / CORPUS_FILE), theme_ids(settings.labels)))

@@ -19,6 +19,8 @@ def train(
     model: Annotated[str, typer.Option(help="tfidf | encoder | ensemble | all")] = "all",
     include_authored: Annotated[bool, typer.Option(help="Train on labels/authored/ too (never evaluated).")] = True,
     force: Annotated[bool, typer.Option(help="Move @champion to the best new model even if worse.")] = False,
+    learning_curve: Annotated[bool, typer.Option(
+        help="Also cross-validate on 25 % and 50 % of the training documents and log the curve.")] = False,
 ) -> None:
     """Train, cross-validate by document, log to MLflow, register, and move @champion if not worse."""
     from training.train import MODEL_TYPES, train as run_training
@@ -27,7 +29,8 @@ def train(
         fail(f"--model must be one of {', '.join(MODEL_CHOICES)}, not {model!r}")
     settings = get_settings()
     types = list(MODEL_TYPES) if model == "all" else [model]
-    emit(run_training(settings.home, settings.labels, types, include_authored=include_authored, force=force))
+    emit(run_training(settings.home, settings.labels, types, include_authored=include_authored, force=force,
+                      with_learning_curve=learning_curve))
 
 
 def _load_model(model_uri: str | None):

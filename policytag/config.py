@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     seeds_dir: Path | None = None
     labels_dir: Path | None = None
     data_dir: Path | None = None
+    shared_dir: Path | None = None  # the steering folder beside the project: raw corpus, held-out list
     # SQLAlchemy URL; default: SQLite file <data>/policytag.db. PostgreSQL: postgresql+psycopg://...
     database_url: str | None = Field(None, validation_alias=AliasChoices("POLICYTAG_DATABASE_URL", "DATABASE_URL"))
     api_key: SecretStr | None = None  # required on write endpoints when set (its name: "default")
@@ -36,6 +37,10 @@ class Settings(BaseSettings):
     @property
     def labels(self) -> Path:
         return self.labels_dir or self.home / "labels"
+
+    @property
+    def shared(self) -> Path:
+        return self.shared_dir or self.home.parent / "shared"
 
     @property
     def data(self) -> Path:

@@ -11,6 +11,9 @@ from policytag.text import Segment, normalize_for_model
 
 GOLD_DIR = "gold"
 AUTHORED_DIR = "authored"
+CORPUS_FILE = "corpus/records.jsonl"  # the double-annotated corpus (policytag.corpus)
+CORPUS_FIELDS = ("doc", "heading", "genre", "region", "year", "passes")
+GENRES = ("zone", "government")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -27,11 +30,13 @@ def write_jsonl(path: Path, records: list[dict]) -> None:
     tmp.replace(path)
 
 
-def load_labelled(labels_dir: Path, *, include_authored: bool = True) -> list[dict]:
-    """Gold seed segments, then (optionally) authored examples."""
+def load_labelled(labels_dir: Path, *, include_authored: bool = True, include_corpus: bool = True) -> list[dict]:
+    """Gold seed segments, the corpus (optionally), then authored examples (optionally)."""
     records = []
     for path in sorted((labels_dir / GOLD_DIR).glob("*.jsonl")):
         records.extend(read_jsonl(path))
+    if include_corpus and (labels_dir / CORPUS_FILE).is_file():
+        records.extend(read_jsonl(labels_dir / CORPUS_FILE))
     if include_authored:
         for path in sorted((labels_dir / AUTHORED_DIR).glob("*.jsonl")):
             records.extend(read_jsonl(path))
@@ -42,9 +47,14 @@ def check_records(records: list[dict], themes: list[str]) -> list[str]:
     """Problems in a label set: unknown themes, duplicate ids, conflicting duplicate texts."""
     problems, ids, by_text = [], set(), {}
     for r in records:
-        for key in ("id", "text", "labels", "source"):
+        for key in ("id", "text", "labels", "source") + (CORPUS_FIELDS if r.get("source") == "corpus" else ()):
             if key not in r:
                 problems.append(f"{r.get('id', '?')}: missing field {key!r}")
+        if r.get("source") == "corpus":
+            if r.get("genre") not in GENRES:
+                problems.append(f"{r.get('id')}: genre must be one of {GENRES}")
+            if not (r.get("url") or (r.get("repo") and r.get("path"))):
+                problems.append(f"{r.get('id')}: no source (url, or repo + path)")
         unknown = set(r.get("labels", [])) - set(themes)
         if unknown:
             problems.append(f"{r.get('id')}: unknown theme(s) {sorted(unknown)}")

@@ -31,7 +31,7 @@ def human_records(session: Session, seeds_dir: Path) -> list[dict]:
 
 def export(session: Session, labels_dir: Path, seeds_dir: Path) -> list[dict]:
     """All human labels: the gold files with the service's corrections applied, plus new records."""
-    gold = load_labelled(labels_dir, include_authored=False)
+    gold = load_labelled(labels_dir, include_authored=False, include_corpus=False)
     return merge_human_labels(gold, human_records(session, seeds_dir))
 
 

@@ -69,8 +69,12 @@ def out_of_fold(make_model: Callable, inputs: list[str], Y: np.ndarray, folds) -
     return P
 
 
-def cross_validated_metrics(Y: np.ndarray, P: np.ndarray, folds, themes: list[str]) -> dict:
-    """Pooled and per-fold metrics; each fold's thresholds come from the other folds' predictions."""
+def cross_validated_metrics(Y: np.ndarray, P: np.ndarray, folds, themes: list[str],
+                            genres: np.ndarray | None = None) -> dict:
+    """Pooled, per-fold and (given each example's genre) per-genre metrics.
+
+    Each fold's thresholds come from the other folds' predictions.
+    """
     evaluated = held_out_index(folds)
     pooled_pred = np.zeros_like(Y)
     per_fold = {}
@@ -84,4 +88,34 @@ def cross_validated_metrics(Y: np.ndarray, P: np.ndarray, folds, themes: list[st
     pooled["fold_macro_f1_mean"] = float(np.mean(macro))
     pooled["fold_macro_f1_std"] = float(np.std(macro))
     pooled["folds"] = per_fold
+    if genres is not None:
+        pooled["genres"] = {}
+        for genre in sorted({g for g in genres[evaluated] if g}):
+            idx = evaluated[genres[evaluated] == genre]
+            m = metrics(Y[idx], pooled_pred[idx].astype(float), np.full(len(themes), 0.5), themes)
+            pooled["genres"][genre] = {**m, "segments": int(len(idx))}
     return pooled
+
+
+def learning_curve(make_model: Callable, inputs: list[str], Y: np.ndarray, folds, docs: np.ndarray,
+                   evaluated: np.ndarray, themes: list[str], fractions=(0.25, 0.5, 1.0),
+                   genres: np.ndarray | None = None, seed: int = 0) -> dict[float, dict]:
+    """Cross-validated metrics when each fold trains on only a fraction of its training documents.
+
+    The same folds and test documents every time; the kept training documents are a
+    seeded random choice (nested: 25 % is inside 50 %). Examples that are never
+    evaluated (authored, API) always train.
+    """
+    rng = np.random.default_rng(seed)
+    order = {d: r for d, r in zip(sorted(set(docs[evaluated])), rng.permutation(len(set(docs[evaluated]))))}
+    out = {}
+    for fraction in fractions:
+        P = np.full(Y.shape, np.nan)
+        for _, train, test in folds:
+            train_docs = sorted({docs[i] for i in train if evaluated[i]}, key=order.get)
+            keep = set(train_docs[:max(1, int(np.ceil(fraction * len(train_docs))))])
+            subset = [i for i in train if not evaluated[i] or docs[i] in keep]
+            model = make_model().fit([inputs[i] for i in subset], Y[subset])
+            P[test] = model.predict_proba([inputs[i] for i in test])
+        out[fraction] = cross_validated_metrics(Y, P, folds, themes, genres)
+    return out

@@ -46,7 +46,9 @@ def log_run(tagger, ev, examples, themes: list[str], labels_hash: str, code_vers
         mlflow.log_params({**asdict(ev.config), "config": json.dumps(asdict(ev.config)),
                            "labels_hash": labels_hash, "code_version": code_version,
                            "n_examples": len(examples), "n_seed": sum(e.source == "seed" for e in examples),
-                           "themes": ",".join(themes), "cv": "leave-one-document-out"})
+                           "n_corpus": sum(e.source == "corpus" for e in examples),
+                           "n_documents": len({e.doc for e in examples if e.source != "authored"}),
+                           "themes": ",".join(themes), "cv": _cv_name(cv)})
         mlflow.log_dict({"counts": dict(counts), "sources": dict(Counter(e.source for e in examples))},
                         "labels/counts.json")
         mlflow.log_metrics({"cv_macro_f1": cv["macro_f1"], "cv_micro_f1": cv["micro_f1"],
@@ -55,7 +57,12 @@ def log_run(tagger, ev, examples, themes: list[str], labels_hash: str, code_vers
         for theme, m in cv["themes"].items():
             mlflow.log_metrics({f"cv_{k}_{theme}": v for k, v in m.items()})
         for doc, m in cv["folds"].items():
-            mlflow.log_metrics({f"fold_{doc[:3]}_macro_f1": m["macro_f1"], f"fold_{doc[:3]}_micro_f1": m["micro_f1"]})
+            mlflow.log_metrics({f"fold_{doc[:5]}_macro_f1": m["macro_f1"], f"fold_{doc[:5]}_micro_f1": m["micro_f1"]})
+        for genre, m in cv.get("genres", {}).items():
+            mlflow.log_metrics({f"cv_{genre}_macro_f1": m["macro_f1"], f"cv_{genre}_micro_f1": m["micro_f1"],
+                                **{f"cv_{genre}_f1_{t}": tm["f1"] for t, tm in m["themes"].items()}})
+        if ev.curve:
+            _log_learning_curve(ev.curve)
         mlflow.log_dict(cv, "evaluation/cv_metrics.json")
         mlflow.log_dict(dict(zip(themes, tagger.thresholds)), "model_thresholds.json")
         _log_pr_curves(ev, examples, themes, tmp)
@@ -68,6 +75,25 @@ def log_run(tagger, ev, examples, themes: list[str], labels_hash: str, code_vers
             code_paths=[str(PACKAGE_DIR)], signature=SIGNATURE, input_example=INPUT_EXAMPLE,
             pip_requirements=PIP_REQUIREMENTS, registered_model_name=MODEL_NAME)
         return run.info.run_id, str(info.registered_model_version)
+
+
+def _cv_name(cv: dict) -> str:
+    folds = list(cv["folds"])
+    if all(name.startswith("fold") for name in folds):
+        return f"{len(folds)}-fold grouped by document"
+    return "leave-one-document-out"
+
+
+def _log_learning_curve(curve: dict[float, dict]) -> None:
+    """Macro-F1 (overall and per genre) against the percentage of training documents, as steps."""
+    for fraction, m in sorted(curve.items()):
+        step = int(round(fraction * 100))
+        mlflow.log_metric("learning_curve_macro_f1", m["macro_f1"], step=step)
+        for genre, gm in m.get("genres", {}).items():
+            mlflow.log_metric(f"learning_curve_{genre}_macro_f1", gm["macro_f1"], step=step)
+    mlflow.log_dict({f"{int(round(f * 100))}%": {"macro_f1": m["macro_f1"],
+                                                 "genres": {g: gm["macro_f1"] for g, gm in m.get("genres", {}).items()}}
+                     for f, m in sorted(curve.items())}, "evaluation/learning_curve.json")
 
 
 def _log_pr_curves(ev, examples, themes, tmp: Path) -> None:

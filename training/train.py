@@ -17,7 +17,8 @@ from policytag.text import model_input
 from policytag.themes import theme_ids
 from training import registry
 from training.data import EVALUATED_SOURCES, Example, document_folds, label_matrix, load_examples
-from training.evaluate import choose_thresholds, cross_validated_metrics, held_out_index, out_of_fold
+from training.evaluate import (choose_thresholds, cross_validated_metrics, held_out_index, learning_curve,
+                               out_of_fold)
 from training.report import log_run
 
 log = logging.getLogger(__name__)
@@ -78,15 +79,30 @@ class Evaluated:
     config: TrainConfig
     oof: np.ndarray
     cv: dict
+    curve: dict[float, dict] | None = None  # fraction of training documents → cross-validated metrics
 
 
 def evaluate_config(config: TrainConfig, examples: list[Example], themes: list[str]) -> Evaluated:
-    """Grouped (leave-one-document-out) cross-validation of one configuration."""
+    """Cross-validation of one configuration, grouped by document."""
     Y = label_matrix(examples, themes)
     folds = document_folds(examples)
     inputs = [model_input(e.text, list(e.heading), with_heading=config.with_heading) for e in examples]
     P = out_of_fold(lambda: make_classifier(config), inputs, Y, folds)
-    return Evaluated(config, P, cross_validated_metrics(Y, P, folds, themes))
+    return Evaluated(config, P, cross_validated_metrics(Y, P, folds, themes, _genres(examples)))
+
+
+def _genres(examples: list[Example]) -> np.ndarray:
+    return np.array([e.genre or "" for e in examples], dtype=object)
+
+
+def config_learning_curve(config: TrainConfig, examples: list[Example], themes: list[str]) -> dict[float, dict]:
+    """Grouped-CV metrics with 25 %, 50 % and 100 % of each fold's training documents."""
+    Y = label_matrix(examples, themes)
+    inputs = [model_input(e.text, list(e.heading), with_heading=config.with_heading) for e in examples]
+    return learning_curve(lambda: make_classifier(config), inputs, Y, document_folds(examples),
+                          np.array([e.doc for e in examples], dtype=object),
+                          np.array([e.source in EVALUATED_SOURCES for e in examples]), themes,
+                          genres=_genres(examples))
 
 
 def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str]) -> Tagger:
@@ -101,10 +117,13 @@ def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str]) -> Tag
 
 
 def train(home: Path, labels_dir: Path, model_types: list[str], *, include_authored: bool = True,
-          with_heading: bool | None = None, force: bool = False, progress=lambda message: None) -> dict:
+          with_heading: bool | None = None, force: bool = False, with_learning_curve: bool = False,
+          progress=lambda message: None) -> dict:
     """Train each model type, log and register it; move ``@champion`` to the best if it is at least as good.
 
-    ``progress(message)`` is called as each stage starts.
+    ``with_learning_curve`` also cross-validates on 25 % and 50 % of the training
+    documents and logs the curve with the run. ``progress(message)`` is called as
+    each stage starts.
     """
     client = registry.configure(home)
     themes = theme_ids(labels_dir)
@@ -115,6 +134,9 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
         config = TrainConfig(model_type=model_type, include_authored=include_authored, with_heading=with_heading)
         progress(f"cross-validating {model_type} on {len(examples)} examples")
         ev = evaluate_config(config, examples, themes)
+        if with_learning_curve:
+            progress(f"learning curve of {model_type}")
+            ev.curve = config_learning_curve(config, examples, themes)
         progress(f"fitting and registering {model_type}")
         tagger = fit_tagger(ev, examples, themes)
         tagger.info = {"cv": _compact(ev.cv), "labels_hash": lhash, "config": asdict(config),
@@ -122,7 +144,10 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
         run_id, version = log_run(tagger, ev, examples, themes, lhash, code_version())
         summary["runs"].append({"model_type": model_type, "run_id": run_id, "version": version,
                                 "macro_f1": ev.cv["macro_f1"], "micro_f1": ev.cv["micro_f1"],
-                                "fold_macro_f1_std": ev.cv["fold_macro_f1_std"]})
+                                "fold_macro_f1_std": ev.cv["fold_macro_f1_std"],
+                                "genres": {g: round(m["macro_f1"], 4) for g, m in ev.cv.get("genres", {}).items()},
+                                **({"learning_curve": {f"{int(f * 100)}%": round(m["macro_f1"], 4)
+                                                       for f, m in ev.curve.items()}} if ev.curve else {})})
     best = max(summary["runs"], key=lambda r: r["macro_f1"])
     progress("comparing with the champion")
     summary.update(promote(client, best, lhash, examples, themes, force=force))

@@ -53,3 +53,41 @@ def test_fold_thresholds_never_use_the_folds_own_labels():
     assert m["folds"]["b"]["themes"]["t"]["f1"] == 0.0
     assert m["folds"]["a"]["themes"]["t"]["f1"] == 1.0
     assert m["fold_macro_f1_std"] > 0
+
+
+def test_many_documents_are_dealt_to_grouped_folds_with_both_genres():
+    examples = [Example(f"{d}-{i}", d, "文本", (), (), "corpus", "zone" if d < "m" else "government")
+                for d in "abcdefghijklmnopqrst" for i in range(3)]
+    examples.append(ex(0, "authored", "authored"))
+    folds = document_folds(examples, n_folds=4)
+    assert [name for name, _, _ in folds] == ["fold1", "fold2", "fold3", "fold4"]
+    held = [examples[i].doc for _, _, test in folds for i in test]
+    assert sorted(held) == sorted(e.doc for e in examples if e.source == "corpus")  # each once
+    for _, train, test in folds:
+        assert not {examples[i].doc for i in train} & {examples[i].doc for i in test}
+        assert {examples[i].genre for i in test} == {"zone", "government"}
+        assert len(examples) - 1 in train
+
+
+def test_learning_curve_trains_on_nested_document_subsets():
+    from training.evaluate import learning_curve
+
+    docs = np.array([d for d in "abcdefgh" for _ in range(2)], dtype=object)
+    examples = [Example(f"{d}-{i}", d, "文本", (), (), "corpus", "zone") for i, d in enumerate(docs)]
+    folds = document_folds(examples, n_folds=2)
+    Y = np.array([[i % 2] for i in range(len(docs))])
+    seen = []
+
+    class Recorder:
+        def fit(self, X, Y):
+            seen.append(len(X))
+            return self
+
+        def predict_proba(self, X):
+            return np.full((len(X), 1), 0.5)
+
+    curve = learning_curve(Recorder, ["x"] * len(docs), Y, folds, docs, np.ones(len(docs), bool), ["t"],
+                           fractions=(0.25, 0.5, 1.0))
+    assert list(curve) == [0.25, 0.5, 1.0]
+    # each fold trains on 4 documents (8 segments): 25 % → 1 document, 50 % → 2, 100 % → 4
+    assert seen == [2, 2, 4, 4, 8, 8]

@@ -34,9 +34,12 @@ def test_training_registers_a_champion_with_honest_metrics(store):
     assert 0.5 < run["macro_f1"] <= 1.0
     client = registry.configure(tmp)
     logged = client.get_run(run["run_id"])
-    assert logged.data.params["cv"] == "leave-one-document-out"
+    assert logged.data.params["cv"] == "5-fold grouped by document"
     assert logged.data.params["labels_hash"] == summary["labels_hash"]
-    assert {f"fold_00{i}_macro_f1" for i in range(5)} <= set(logged.data.metrics)
+    assert int(logged.data.params["n_corpus"]) >= 4000
+    assert {f"fold_fold{i}_macro_f1" for i in range(1, 6)} <= set(logged.data.metrics)
+    assert {"cv_zone_macro_f1", "cv_government_macro_f1", "cv_zone_f1_innovation"} <= set(logged.data.metrics)
+    assert set(run["genres"]) == {"zone", "government"}
     assert {"cv_f1_safety", "cv_precision_party", "cv_recall_investment"} <= set(logged.data.metrics)
     artifacts = {a.path for a in client.list_artifacts(run["run_id"], "evaluation")}
     assert "evaluation/pr_curve_safety.png" in artifacts and "evaluation/worst_errors.json" in artifacts

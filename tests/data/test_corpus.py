@@ -1,0 +1,81 @@
+"""Data checks on the double-annotated corpus (labels/corpus): sources, schema, spread, agreement."""
+
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+
+from policytag.corpus import (corpus_agreement, government_sources, read_heldout, segment_source,
+                              zone_sources)
+from policytag.labelset import CORPUS_FILE, check_records, load_labelled, read_jsonl
+from policytag.themes import theme_ids
+
+ROOT = Path(__file__).resolve().parents[2]
+LABELS = ROOT / "labels"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return read_jsonl(LABELS / CORPUS_FILE)
+
+
+def test_no_record_comes_from_a_held_out_source(corpus):
+    heldout_list = SHARED / "heldout.md"
+    assert heldout_list.is_file(), "../shared/heldout.md is needed to check the corpus' sources"
+    heldout = read_heldout(heldout_list)
+    assert len(heldout.urls) > 50 and heldout.repos  # the list was read, not silently empty
+    every_record = load_labelled(LABELS)
+    assert [(r["id"], why) for r in every_record if (why := heldout.reason(r))] == []
+    for r in corpus:
+        assert r.get("url") or (r.get("repo") and r.get("path")), f"{r['id']}: no source"
+
+
+def test_corpus_schema_and_consistency(corpus):
+    assert check_records(load_labelled(LABELS), theme_ids(LABELS)) == []
+    for r in corpus:
+        a, b = r["passes"]["a"], r["passes"]["b"]
+        if set(a) == set(b):
+            assert sorted(r["labels"]) == sorted(a) and "adjudication" not in r
+        else:
+            assert r["adjudication"].strip(), f"{r['id']}: passes differ and no adjudication reason"
+
+
+def test_corpus_meets_size_and_spread_targets(corpus):
+    zone = [r for r in corpus if r["genre"] == "zone"]
+    zone_docs = {r["doc"] for r in zone}
+    real_zone_docs = {r["doc"] for r in zone if not r["template"]}
+    positives = Counter(t for r in corpus for t in r["labels"])
+    years = {r["year"] for r in corpus if r["year"]}
+    assert len(corpus) >= 4000
+    assert len({r["doc"] for r in corpus}) >= 150
+    assert len(zone) >= 800 and len(zone_docs) >= 150
+    assert len(real_zone_docs) >= 100, "templates count for at most a third of the zone target"
+    assert len({r["region"] for r in corpus if r["region"] and r["region"] != "全国"}) >= 20
+    assert min(positives[t] for t in theme_ids(LABELS)) >= 300, positives
+    assert min(years) <= 2002 and max(years) >= 2025
+
+
+def test_records_are_cut_by_the_service_pipeline(corpus):
+    """Every record is a segment that today's pipeline cuts from its source, with the same offsets."""
+    by_doc = defaultdict(list)
+    for r in corpus:
+        by_doc[r["doc"]].append(r)
+    sources = zone_sources(sorted((LABELS / "corpus" / "sources").glob("*.jsonl")))
+    files = sorted({r["path"] for r in corpus if r["genre"] == "government"})
+    sources += government_sources(SHARED / "corpus", files)
+    assert {s.doc for s in sources} >= set(by_doc)
+    for source in sources:
+        if source.doc not in by_doc:
+            continue
+        cut = {t["id"]: t for t in segment_source(source)}
+        for r in by_doc[source.doc]:
+            assert r["id"] in cut, f"{r['id']}: not a segment of {source.doc} today (re-cut and realign)"
+            assert (r["start"], r["end"], r["text"]) == (cut[r["id"]]["start"], cut[r["id"]]["end"],
+                                                        cut[r["id"]]["text"])
+
+
+def test_passes_agree_to_the_target_kappa(corpus):
+    figures = corpus_agreement(corpus, theme_ids(LABELS))
+    kappas = {t: m["kappa"] for t, m in figures["all"]["themes"].items()}
+    assert min(kappas.values()) >= 0.85, kappas
