@@ -119,19 +119,24 @@ def corpus_tasks(
 def corpus_merge(
     work: Annotated[Path, typer.Option(help="Annotation workspace.")] = Path("labels/corpus/work"),
 ) -> None:
-    """Merge tasks, passes a and b and the adjudications (passes/c) into labels/corpus/records.jsonl."""
+    """Merge tasks, passes a and b, the adjudications (passes/c) and the rule reviews (passes/r)
+    into labels/corpus/records.jsonl."""
     settings = get_settings()
     tasks = [t for p in sorted(work.glob("tasks-*.jsonl")) for t in read_jsonl(p)]
 
     def labels_of(which: str) -> dict[str, list[str]]:
         return {r["id"]: r["labels"] for p in sorted((work / "passes" / which).glob("*.jsonl")) for r in read_jsonl(p)}
 
-    adjudicated = {r["id"]: r for p in sorted((work / "passes" / "c").glob("*.jsonl")) for r in read_jsonl(p)}
-    records, unresolved = merge_passes(tasks, labels_of("a"), labels_of("b"), adjudicated)
+    def decisions(which: str) -> dict[str, dict]:
+        return {r["id"]: r for p in sorted((work / "passes" / which).glob("*.jsonl")) for r in read_jsonl(p)}
+
+    records, unresolved = merge_passes(tasks, labels_of("a"), labels_of("b"), decisions("c"), decisions("r"))
     for r in records:
         r["source"] = "corpus"
     write_jsonl(settings.labels / CORPUS_FILE, records)
-    emit({"records": len(records), "unresolved": len(unresolved), "adjudicated": sum("adjudication" in r for r in records)})
+    emit({"records": len(records), "unresolved": len(unresolved), "unresolved_ids": unresolved[:50],
+          "adjudicated": sum("adjudication" in r for r in records),
+          "relabelled": sum("relabelled" in r for r in records)})
 
 
 @labels_app.command("corpus-stats")

@@ -93,11 +93,14 @@ def segment_source(source: Source) -> list[dict]:
 # --- merging the annotation passes -----------------------------------------------------------
 
 def merge_passes(tasks: list[dict], pass_a: dict[str, list[str]], pass_b: dict[str, list[str]],
-                 adjudicated: dict[str, dict]) -> tuple[list[dict], list[str]]:
+                 adjudicated: dict[str, dict], reviewed: dict[str, dict] | None = None
+                 ) -> tuple[list[dict], list[str]]:
     """Labelled records from two passes; where they differ, the adjudication's labels and reason.
 
-    Returns ``(records, unresolved_ids)``: a task missing a pass, or whose passes differ
-    without an adjudication, is left out and reported.
+    ``reviewed`` holds relabellings made when a decided case was added after the passes
+    (labels and reason); they override the merged labels. Returns ``(records,
+    unresolved_ids)``: a task missing a pass, or whose passes differ without an
+    adjudication, is left out and reported.
     """
     records, unresolved = [], []
     for task in tasks:
@@ -115,6 +118,9 @@ def merge_passes(tasks: list[dict], pass_a: dict[str, list[str]], pass_b: dict[s
         else:
             unresolved.append(task["id"])
             continue
+        if reviewed and task["id"] in reviewed and set(reviewed[task["id"]]["labels"]) != set(record["labels"]):
+            record["labels"] = sorted(reviewed[task["id"]]["labels"])
+            record["relabelled"] = reviewed[task["id"]]["reason"]
         records.append(record)
     return records, unresolved
 

@@ -35,7 +35,9 @@ def test_corpus_schema_and_consistency(corpus):
     assert check_records(load_labelled(LABELS), theme_ids(LABELS)) == []
     for r in corpus:
         a, b = r["passes"]["a"], r["passes"]["b"]
-        if set(a) == set(b):
+        if "relabelled" in r:
+            assert r["relabelled"].strip(), f"{r['id']}: relabelled without a reason"
+        elif set(a) == set(b):
             assert sorted(r["labels"]) == sorted(a) and "adjudication" not in r
         else:
             assert r["adjudication"].strip(), f"{r['id']}: passes differ and no adjudication reason"

@@ -35,6 +35,11 @@ def test_merge_keeps_both_passes_and_needs_an_adjudication_where_they_differ():
     assert records[1]["passes"] == {"a": ["safety"], "b": []}
     assert records[1]["adjudication"] == "隐患排查 is safety work" and "adjudication" not in records[0]
     assert unresolved == ["s3", "s4"]  # differing without adjudication; pass b missing
+    reviewed = {"s1": {"labels": [], "reason": "case 22: framing"}, "s2": {"labels": ["safety"], "reason": "same"}}
+    records, _ = merge_passes(tasks, a, b, adjudicated, reviewed)
+    assert records[0]["labels"] == [] and records[0]["relabelled"] == "case 22: framing"
+    assert records[0]["passes"] == {"a": ["party"], "b": ["party"]}  # the passes stay as they were
+    assert "relabelled" not in records[1]  # a review that keeps the labels changes nothing
 
 
 def test_batches_are_consecutive_numbered_and_even():
