@@ -28,7 +28,7 @@ import os
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make ``bench`` and ``policytag`` importable
@@ -118,12 +118,12 @@ def main(argv: list[str] | None = None) -> dict:
     n = args.reports or (200 if args.quick else 2000)
     json_path = args.json or ROOT / "bench" / ("batch-results-quick.json" if args.quick else "batch-results.json")
 
-    from policytag.batch.model import load_tagger, resolve
     from policytag.config import Settings
+    from policytag.registry import load, resolve
 
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     settings = Settings(home=args.home)
-    load_tagger(resolve(settings.home))  # the driver's copy, loaded before any timing
+    load(resolve(settings.home))  # the driver's copy, loaded before any timing
     with tempfile.TemporaryDirectory(prefix="policytag-batch-bench-") as name, OtherLoad() as load:
         tmp = Path(name)
         archive = build_archive(n, tmp)
@@ -134,7 +134,7 @@ def main(argv: list[str] | None = None) -> dict:
                              "segments_per_s": round(local["segments"] / work, 1)},
                    "spark": [spark_config("local[1]", 1, settings, archive, tmp, work, None),
                              spark_config("local[2]", 2, settings, archive, tmp, work, sweep)]}
-    out = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "reports": n,
+    out = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "reports": n,
            "segments": local["segments"], "model": local["model"],
            "command": " ".join(["bench/batch.py", *(sys.argv[1:] if argv is None else argv)]),
            **results, "machine": describe(), "other_load": load.summary()}

@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="policytag-profile-") as tmp, _isolated(Path(tmp)):
-        tagger = load_tagger(train_each(Path(tmp) / "home", (args.model,))[args.model]["version"])
+        home = Path(tmp) / "home"
+        tagger = load_tagger(home, train_each(home, (args.model,))[args.model]["version"])
         tagger.tag_document(api_report(0))
         profile = cProfile.Profile()
         profile.enable()

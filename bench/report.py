@@ -92,7 +92,8 @@ def _throughput(r: dict) -> str:
     note = ("thr = torch and OpenMP/BLAS threads; tfidf runs single-threaded whatever the setting "
             "(jieba and scikit-learn's vectorisers are Python), so its rows differ by noise only")
     return head + "\n" + _grid(["model", "path", "thr", "passes", "seg/s", "(median)", "chars/s", "limit",
-                                "limit seg/s", "ratio", "(median)", "(paired)", "train s", "CV macro-F1"], rows) + "\n" + note
+                                "limit seg/s", "ratio", "(median)", "(paired)", "train s", "CV macro-F1"],
+                               rows) + "\n" + note
 
 
 def _api(r: dict) -> str:
@@ -120,6 +121,7 @@ def _service(r: dict) -> str:
 
 
 def _targets(r: dict) -> str:
-    rows = [[t["target"], f"{t['measured']} {t['unit']}", t["limit"], "-" if t["ratio"] is None else f"{t['ratio']:.2f}",
+    rows = [[t["target"], f"{t['measured']} {t['unit']}", t["limit"],
+             "-" if t["ratio"] is None else f"{t['ratio']:.2f}",
              t["goal"], t["status"]] for t in r["targets"]]
     return "Targets\n" + _grid(["target", "measured", "limit", "ratio", "goal", "status"], rows)

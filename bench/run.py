@@ -26,7 +26,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the ``bench`` package importable
@@ -104,8 +104,8 @@ def train_each(home: Path, model_types: tuple[str, ...]) -> dict:
 
     The MLflow store is created first, so no model type's time includes it.
     """
+    from policytag import registry
     from policytag.model.encoder import shared_encoder
-    from training import registry
     from training.train import train
 
     registry.configure(home)
@@ -121,20 +121,18 @@ def train_each(home: Path, model_types: tuple[str, ...]) -> dict:
     return out
 
 
-def load_tagger(version: str):
-    import mlflow.pyfunc
+def load_tagger(home: Path, version: str):
+    from policytag import registry
 
-    from training import registry
-
-    return mlflow.pyfunc.load_model(f"models:/{registry.MODEL_NAME}/{version}").unwrap_python_model().tagger
+    return registry.load(registry.resolve(home, version))
 
 
-def measure_throughput(plan: Plan, training: dict, reports: list) -> list[dict]:
+def measure_throughput(plan: Plan, home: Path, training: dict, reports: list) -> list[dict]:
     from bench.throughput import measure
 
     rows = []
     for model_type in plan.model_types:
-        tagger = load_tagger(training[model_type]["version"])
+        tagger = load_tagger(home, training[model_type]["version"])
         for n in plan.threads:
             _say(f"throughput {model_type}, {n} thread(s)")
             rows += measure(tagger, reports, n, plan.passes[model_type], segments_path=model_type == "tfidf")
@@ -145,13 +143,13 @@ def measure_services(plan: Plan, home: Path, tmp: Path, training: dict) -> dict:
     """Per champion: the API report tagged in-process (2 threads), then the real service under load."""
     from bench.service import benchmark_service
     from bench.throughput import measure_report
-    from training import registry
+    from policytag import registry
 
     client = registry.configure(home)
     out = {}
     for model_type, phases in plan.api.items():
         _say(f"the API report in-process with the {model_type} model")
-        tagger = load_tagger(training[model_type]["version"])
+        tagger = load_tagger(home, training[model_type]["version"])
         texts = [workload.api_report(IN_PROCESS_MARKERS + i) for i in range(plan.api_in_process[model_type])]
         in_process = measure_report(tagger, texts, 2)
         _say(f"service with the {model_type} champion: {phases}")
@@ -163,11 +161,11 @@ def measure_services(plan: Plan, home: Path, tmp: Path, training: dict) -> dict:
 
 def run_bench(quick: bool = False) -> dict:
     """Run the benchmark and return its results (see the module docstring)."""
-    from training import registry
+    from policytag import registry
     from training.train import code_version
 
     plan = QUICK if quick else FULL
-    started, t0 = datetime.now(timezone.utc), time.perf_counter()
+    started, t0 = datetime.now(UTC), time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="policytag-bench-") as tmp, _isolated(Path(tmp)), OtherLoad() as load:
         home = Path(tmp) / "home"
         reports = workload.seed_reports()
@@ -175,7 +173,7 @@ def run_bench(quick: bool = False) -> dict:
         training = train_each(home, plan.model_types)
         champion = registry.champion(registry.configure(home))
         champion_type = next(t for t, v in training.items() if v["version"] == str(champion.version))
-        throughput = measure_throughput(plan, training, reports)
+        throughput = measure_throughput(plan, home, training, reports)
         services = measure_services(plan, home, Path(tmp), training)
     api_a, api_b = workload.api_report(1), workload.api_report(2)
     results = {

@@ -17,8 +17,8 @@ from __future__ import annotations
 import gc
 import statistics
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
-from typing import Callable
 
 from bench.workload import SeedReport
 from policytag.text import model_input, parse_report
@@ -114,7 +114,8 @@ def _timed(fn: Callable[[], None], before: Callable[[], None] | None = None) -> 
     return time.perf_counter() - start
 
 
-def measure(tagger, reports: list[SeedReport], n_threads: int, passes: int, *, segments_path: bool = False) -> list[dict]:
+def measure(tagger, reports: list[SeedReport], n_threads: int, passes: int, *,
+            segments_path: bool = False) -> list[dict]:
     """Rows for one model at one thread count: the document path (and optionally pre-cut segments)."""
     segments, chars = sum(r.segments for r in reports), sum(len(r.text) for r in reports)
     inputs = inputs_per_report(tagger, reports)
@@ -158,7 +159,7 @@ def measure_report(tagger, texts: list[str], n_threads: int) -> dict:
         for report, inputs in zip(reports, inputs_per_report(tagger, reports)):
             limit_name, parts = limit_work(tagger, [inputs])
             limit_times.append(sum(_timed(part) for part in parts))
-            doc_times.append(_timed(lambda: tagger.tag_document(report.text, report.doc_id), lambda: forget(tagger)))
+            doc_times.append(_timed(lambda r=report: tagger.tag_document(r.text, r.doc_id), lambda: forget(tagger)))
     doc_ms, limit_ms = statistics.median(doc_times) * 1000, statistics.median(limit_times) * 1000
     return {"reports": len(texts), "threads": n_threads, "tag_document_ms": round(doc_ms, 1), "limit": limit_name,
             "limit_ms": round(limit_ms, 1), "ratio": round(limit_ms / doc_ms, 3)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,6 @@ from policytag.cli_labels import labels_app
 from policytag.cli_model import register as register_model_commands
 from policytag.cli_retrain import register as register_retrain_commands
 from policytag.cli_serve import register as register_serve_commands
-from policytag.config import get_settings
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -39,8 +38,8 @@ def read_report_file(path: Path, zone: str | None = None, year: int | None = Non
 @app.command()
 def segment(
     file: Annotated[Path, typer.Argument(help="Report file (.txt in UTF-8 or GB18030).")],
-    zone: Annotated[Optional[str], typer.Option(help="Zone name; overrides detection.")] = None,
-    year: Annotated[Optional[int], typer.Option(help="Reporting year; overrides detection.")] = None,
+    zone: Annotated[str | None, typer.Option(help="Zone name; overrides detection.")] = None,
+    year: Annotated[int | None, typer.Option(help="Reporting year; overrides detection.")] = None,
 ) -> None:
     """Segment one report and print its zone, years, type and segments as JSON."""
     report = read_report_file(file, zone, year)

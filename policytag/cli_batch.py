@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -17,11 +17,11 @@ def batch(
     output: Annotated[str, typer.Option("--output", help="Output folder: segments.parquet, documents.parquet, "
                                                          "coverage.parquet.")],
     engine: Annotated[str, typer.Option(help="local (one process) or spark.")] = "local",
-    spark_master: Annotated[Optional[str], typer.Option(help="Spark master URL (default local[*]): local[2], "
+    spark_master: Annotated[str | None, typer.Option(help="Spark master URL (default local[*]): local[2], "
                                                              "spark://host:7077, yarn, ...")] = None,
-    spark_conf: Annotated[Optional[list[str]], typer.Option(help="KEY=VALUE Spark setting; repeatable.")] = None,
-    partitions: Annotated[Optional[int], typer.Option(min=1, help="Spark tasks (default 3 per core).")] = None,
-    model_version: Annotated[Optional[str], typer.Option(help="Registry version to tag with "
+    spark_conf: Annotated[list[str] | None, typer.Option(help="KEY=VALUE Spark setting; repeatable.")] = None,
+    partitions: Annotated[int | None, typer.Option(min=1, help="Spark tasks (default 3 per core).")] = None,
+    model_version: Annotated[str | None, typer.Option(help="Registry version to tag with "
                                                               "(default: the @champion's).")] = None,
     load: Annotated[bool, typer.Option("--load", help="Also store the tagged reports in the service's "
                                                       "database (reports already stored are skipped).")] = False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,7 +14,7 @@ from policytag.config import PROJECT_ROOT
 
 def bench(
     quick: Annotated[bool, typer.Option(help="TF-IDF only, fewer passes and requests (under a minute).")] = False,
-    output: Annotated[Optional[Path], typer.Option(help="JSON results file (default bench/results.json, "
+    output: Annotated[Path | None, typer.Option(help="JSON results file (default bench/results.json, "
                                                         "or bench/results-quick.json with --quick).")] = None,
 ) -> None:
     """Measure throughput, API latency, cold start, memory, training time and CV macro-F1; print a table."""

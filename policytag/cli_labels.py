@@ -9,12 +9,27 @@ from typing import Annotated
 import typer
 
 from policytag.cli_io import emit, fail
-
 from policytag.config import get_settings
-from policytag.corpus import (annotation_batches, corpus_agreement, corpus_stats, government_sources, merge_passes, read_heldout,
-                              segment_source, zone_sources)
-from policytag.labelset import (CORPUS_FILE, GOLD_DIR, agreement, check_records, load_labelled, read_jsonl, realign,
-                                write_jsonl)
+from policytag.corpus import (
+    annotation_batches,
+    corpus_agreement,
+    corpus_stats,
+    government_sources,
+    merge_passes,
+    read_heldout,
+    segment_source,
+    zone_sources,
+)
+from policytag.labelset import (
+    CORPUS_FILE,
+    GOLD_DIR,
+    agreement,
+    check_records,
+    load_labelled,
+    read_jsonl,
+    realign,
+    write_jsonl,
+)
 from policytag.seeds import load_seed, read_manifest
 from policytag.themes import theme_ids
 
@@ -50,10 +65,12 @@ def realign_gold(
     """Carry the seed labels over to the current segmentation (by id, text, then overlap)."""
     settings = get_settings()
     path = settings.labels / GOLD_DIR / "seeds.jsonl"
-    by_doc = defaultdict(list)
+    by_doc: defaultdict[str, list[dict]] = defaultdict(list)
     for r in read_jsonl(path):
         by_doc[r["doc"]].append(r)
-    records, orphans, summary = [], [], Counter()
+    records: list[dict] = []
+    orphans: list[dict] = []
+    summary: Counter[str] = Counter()
     for entry in read_manifest(settings.seeds):
         result = realign(by_doc.pop(entry.doc_id, []), load_seed(settings.seeds, entry).segments)
         records += result.records()
@@ -83,8 +100,10 @@ def agreement_cmd() -> None:
 
 @labels_app.command("corpus-tasks")
 def corpus_tasks(
-    name: Annotated[str, typer.Argument(help="Name of this set of tasks, e.g. 'g' or 'z2' (batch files NAME1, NAME2…).")],
-    government: Annotated[list[str], typer.Option(help="A file of the shared corpus' manifest (repeat; 'all' for all).")] = [],  # noqa: B006
+    name: Annotated[str, typer.Argument(
+        help="Name of this set of tasks, e.g. 'g' or 'z2' (batch files NAME1, NAME2…).")],
+    government: Annotated[list[str], typer.Option(
+        help="A file of the shared corpus' manifest (repeat; 'all' for all).")] = [],  # noqa: B006
     zone_pages: Annotated[list[Path], typer.Option(help="A JSONL file of collected zone pages (repeat).")] = [],  # noqa: B006
     batch_size: Annotated[int, typer.Option(min=1)] = 375,
     work: Annotated[Path, typer.Option(help="Annotation workspace.")] = Path("labels/corpus/work"),
@@ -100,13 +119,17 @@ def corpus_tasks(
         fail(f"no such zone page file: {', '.join(missing)}")
     sources += zone_sources(zone_pages)
     heldout = read_heldout(settings.shared / "heldout.md")
-    tasks, skipped = [], []
+    tasks: list[dict] = []
+    skipped: list[str] = []
     for source in sources:
         if why := heldout.reason(source.meta()):
             skipped.append(f"{source.doc}: {why}")
             continue
         seen: set[str] = set()
-        tasks += [t for t in segment_source(source) if t["id"] not in seen and not seen.add(t["id"])]
+        for t in segment_source(source):
+            if t["id"] not in seen:
+                seen.add(t["id"])
+                tasks.append(t)
     write_jsonl(work / f"tasks-{name}.jsonl", tasks)
     batches = annotation_batches(tasks, batch_size)
     for i, batch in enumerate(batches, 1):

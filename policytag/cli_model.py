@@ -5,44 +5,43 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from policytag.cli_io import emit, fail
 from policytag.config import get_settings
+from policytag.model import model_types
 
-MODEL_CHOICES = ("tfidf", "encoder", "ensemble", "all")
+MODEL_CHOICES = model_types.CHOICES
 
 
 def train(
-    model: Annotated[str, typer.Option(help="tfidf | encoder | ensemble | all")] = "all",
+    model: Annotated[str, typer.Option(help=" | ".join(MODEL_CHOICES))] = model_types.ALL,
     include_authored: Annotated[bool, typer.Option(help="Train on labels/authored/ too (never evaluated).")] = True,
     force: Annotated[bool, typer.Option(help="Move @champion to the best new model even if worse.")] = False,
     learning_curve: Annotated[bool, typer.Option(
         help="Also cross-validate on 25 % and 50 % of the training documents and log the curve.")] = False,
 ) -> None:
     """Train, cross-validate by document, log to MLflow, register, and move @champion if not worse."""
-    from training.train import MODEL_TYPES, train as run_training
+    from training.train import train as run_training
 
     if model not in MODEL_CHOICES:
         fail(f"--model must be one of {', '.join(MODEL_CHOICES)}, not {model!r}")
     settings = get_settings()
-    types = list(MODEL_TYPES) if model == "all" else [model]
+    types = model_types.expand(model)
     emit(run_training(settings.home, settings.labels, types, include_authored=include_authored, force=force,
                       with_learning_curve=learning_curve))
 
 
 def _load_model(model_uri: str | None):
-    import mlflow.pyfunc
-
-    from training import registry
+    from policytag import registry
 
     settings = get_settings()
-    registry.configure(settings.home)
     uri = model_uri or registry.champion_uri()
     try:
-        return mlflow.pyfunc.load_model(uri)
+        return registry.load_uri(settings.home, model_uri) if model_uri else registry.load_model(
+            registry.resolve(settings.home))
     except Exception as exc:  # noqa: BLE001 - any load failure is the user's model URI
         fail(f"cannot load model {uri!r}: {exc}. Train one with 'policytag train' or pass --model-uri.")
 
@@ -78,8 +77,8 @@ def _predict(model, rows: list[dict]):
 
 def predict(
     input: Annotated[Path, typer.Option("--input", help="JSONL, one segment per line: {\"id\", \"text\"}.")],
-    output: Annotated[Optional[Path], typer.Option(help="Write JSONL here instead of stdout.")] = None,
-    model_uri: Annotated[Optional[str], typer.Option(help="Default: models:/policytag@champion.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write JSONL here instead of stdout.")] = None,
+    model_uri: Annotated[str | None, typer.Option(help="Default: models:/policytag@champion.")] = None,
 ) -> None:
     """Tag pre-cut segments: one {"id", "labels", "scores"} line per input line."""
     rows = _read_segments(input)
@@ -95,7 +94,7 @@ def predict(
 
 def evaluate(
     labels: Annotated[Path, typer.Option("--labels", help="JSONL with \"id\", \"text\", \"labels\".")],
-    model_uri: Annotated[Optional[str], typer.Option(help="Default: models:/policytag@champion.")] = None,
+    model_uri: Annotated[str | None, typer.Option(help="Default: models:/policytag@champion.")] = None,
 ) -> None:
     """Metrics of a model on any labelled JSONL (says how many examples it was trained on)."""
     import numpy as np

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from policytag.cli_io import emit, fail
 from policytag.config import get_settings
+from policytag.model import model_types
 
 
 def retrain(
-    model: Annotated[str, typer.Option(help="tfidf | encoder | ensemble | all")] = "all",
+    model: Annotated[str, typer.Option(help=" | ".join(model_types.CHOICES))] = model_types.ALL,
     include_authored: Annotated[bool, typer.Option(help="Train on labels/authored/ too.")] = True,
     force: Annotated[bool, typer.Option(help="Move @champion to the new model even if worse.")] = False,
 ) -> None:
@@ -21,17 +22,17 @@ def retrain(
     only if the new model is at least as good. Prints JSON progress lines, then the summary."""
     from serving.db import open_database
     from serving.human_labels import human_records, snapshot
-    from training.train import MODEL_TYPES, train
+    from training.train import train
 
-    if model not in (*MODEL_TYPES, "all"):
-        fail(f"--model must be one of {', '.join((*MODEL_TYPES, 'all'))}, not {model!r}")
+    if model not in model_types.CHOICES:
+        fail(f"--model must be one of {', '.join(model_types.CHOICES)}, not {model!r}")
     settings = get_settings()
     sessions = open_database(settings.db_url)
     with tempfile.TemporaryDirectory(prefix="policytag-labels-") as tmp, sessions() as session:
         labels_dir = snapshot(session, settings.labels, settings.seeds, Path(tmp) / "labels")
         emit({"event": "progress", "message": f"labels snapshot with {len(human_records(session, settings.seeds))} "
                                               "human labels from the service"})
-        types = list(MODEL_TYPES) if model == "all" else [model]
+        types = model_types.expand(model)
         summary = train(settings.home, labels_dir, types, include_authored=include_authored, force=force,
                         progress=lambda message: emit({"event": "progress", "message": message}))
     emit({"event": "retrained", **summary})
@@ -54,7 +55,7 @@ def correct(
     segment_id: Annotated[str, typer.Argument(help="A stored segment's id (see GET /v1/reports/{id}).")],
     labels: Annotated[str, typer.Option(help="Comma-separated theme ids; empty for none.")],
     author: Annotated[str, typer.Option(help="Who decided.")],
-    note: Annotated[Optional[str], typer.Option(help="Why.")] = None,
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Record a person's themes for a stored segment (as PUT /v1/segments/{id}/labels does)."""
     from policytag.themes import theme_ids

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from policytag.cli_io import emit, fail
 from policytag.config import get_settings
 
-HostOption = Annotated[Optional[str], typer.Option(help="Interface to listen on (default 127.0.0.1).")]
-PortOption = Annotated[Optional[int], typer.Option(help="Port (default 8000, or POLICYTAG_PORT).")]
+HostOption = Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")]
+PortOption = Annotated[int | None, typer.Option(help="Port (default 8000, or POLICYTAG_PORT).")]
 
 
 def run(
@@ -20,11 +20,12 @@ def run(
     seeds: Annotated[bool, typer.Option(help="Store the seed reports (skipped when already stored).")] = True,
 ) -> None:
     """The main job: train a champion if none is registered, store the seeds, serve the API."""
+    from policytag import registry
+    from policytag.model.model_types import MODEL_TYPES
     from serving.db import make_engine, make_sessionmaker, migrate
     from serving.ingest import ingest_seeds
     from serving.served_model import load_champion
-    from training import registry
-    from training.train import MODEL_TYPES, train
+    from training.train import train
 
     settings = _settings(host, port)
     client = registry.configure(settings.home)

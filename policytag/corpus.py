@@ -180,7 +180,7 @@ def corpus_agreement(records: list[dict], themes: list[str]) -> dict:
     def passes(rs: list[dict], which: str) -> list[dict]:
         return [{"id": r["id"], "labels": r["passes"][which]} for r in rs]
 
-    out = {"all": agreement(passes(records, "a"), passes(records, "b"), themes)}
+    out: dict = {"all": agreement(passes(records, "a"), passes(records, "b"), themes)}
     for genre in sorted({r["genre"] for r in records}):
         rs = [r for r in records if r["genre"] == genre]
         out[genre] = agreement(passes(rs, "a"), passes(rs, "b"), themes)

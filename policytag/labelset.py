@@ -45,7 +45,9 @@ def load_labelled(labels_dir: Path, *, include_authored: bool = True, include_co
 
 def check_records(records: list[dict], themes: list[str]) -> list[str]:
     """Problems in a label set: unknown themes, duplicate ids, conflicting duplicate texts."""
-    problems, ids, by_text = [], set(), {}
+    problems: list[str] = []
+    ids: set[str | None] = set()
+    by_text: dict[str, list[str]] = {}
     for r in records:
         for key in ("id", "text", "labels", "source") + (CORPUS_FIELDS if r.get("source") == "corpus" else ()):
             if key not in r:
@@ -130,7 +132,7 @@ def agreement(pass_a: list[dict], pass_b: list[dict], themes: list[str]) -> dict
     b = {r["id"]: set(r["labels"]) for r in pass_b}
     ids = [r["id"] for r in pass_a if r["id"] in b]
     a = {r["id"]: set(r["labels"]) for r in pass_a}
-    out = {"segments": len(ids), "exact_match": sum(a[i] == b[i] for i in ids) / max(len(ids), 1),
+    out: dict = {"segments": len(ids), "exact_match": sum(a[i] == b[i] for i in ids) / max(len(ids), 1),
            "themes": {}}
     f1s = []
     for t in themes:

@@ -11,7 +11,8 @@ from fastapi.security import APIKeyHeader
 from sqlalchemy.orm import Session
 
 from policytag.config import Settings
-from serving.served_model import NoModelError, ServedModel
+from policytag.registry import NoModelError
+from serving.served_model import ServedModel
 
 API_KEY_HEADER = "X-API-Key"
 _api_key = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,

@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse
 from policytag import __version__
 from policytag.config import Settings, get_settings
 from serving.db import make_engine, make_sessionmaker, migrate
-from serving.limits import BodySizeLimit, RequestTimeLimit
 from serving.jobs import RetrainRunner
+from serving.limits import BodySizeLimit, RequestTimeLimit
 from serving.routes import labels, models, reports, system, tag, zones
 from serving.routes.page import add_page
 from serving.served_model import ModelSlot, ServedModel
@@ -62,4 +62,5 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     """422 with one readable sentence (plus FastAPI's itemised errors)."""
     parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
-    return JSONResponse({"detail": "invalid request: " + "; ".join(parts), "errors": jsonable_encoder(exc.errors())}, 422)
+    return JSONResponse({"detail": "invalid request: " + "; ".join(parts),
+                         "errors": jsonable_encoder(exc.errors())}, 422)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from policytag import registry
 from policytag.model.tagger import Tagger
+from policytag.registry import NoModelError
 
 
 @dataclass(frozen=True)
@@ -18,33 +20,18 @@ class ServedModel:
     run_id: str
     tagger: Tagger
     metrics: dict = field(default_factory=dict)
-    loaded_at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    loaded_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
     @property
     def themes(self) -> list[str]:
         return self.tagger.themes
 
 
-class NoModelError(RuntimeError):
-    """No model is registered under the alias the service serves."""
-
-
 def load_champion(home: Path) -> ServedModel:
     """Load ``models:/policytag@champion`` (only ever from the configured registry)."""
-    import mlflow.pyfunc
-
-    from training import registry
-
-    client = registry.configure(home)
-    version = registry.champion(client)
-    if version is None:
-        raise NoModelError(f"no model is registered as {registry.MODEL_NAME}@{registry.CHAMPION}; "
-                           "train one with 'policytag train' (or start the main job)")
-    model = mlflow.pyfunc.load_model(f"models:/{registry.MODEL_NAME}/{version.version}")
-    metrics = {k: round(v, 4) for k, v in client.get_run(version.run_id).data.metrics.items()
-               if k.startswith("cv_")}
-    return ServedModel(registry.MODEL_NAME, str(version.version), registry.CHAMPION, version.run_id,
-                       model.unwrap_python_model().tagger, metrics)
+    ref = registry.resolve(home)
+    return ServedModel(ref.name, ref.version, registry.CHAMPION, ref.run_id, registry.load(ref),
+                       registry.cv_metrics(ref))
 
 
 class ModelSlot:

@@ -10,8 +10,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from policytag.text import ReportDecodeError, decode_report
+from policytag.text.uploads import DOCX_TYPE, UnsupportedUpload, read_upload
 from serving.schemas import EXAMPLE_TEXT, TagRequest
-from serving.uploads import DOCX_TYPE, UnsupportedUpload, read_upload
 
 ACCEPTED = "application/json ({\"text\": ...}), multipart/form-data (a 'file' field) or text/plain"
 

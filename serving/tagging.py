@@ -7,9 +7,9 @@ from fastapi import HTTPException
 from policytag.config import Settings
 from policytag.text import EmptyReportError, ReportTooLargeError, content_id
 from serving import coverage
+from serving.crud import current_prediction
 from serving.served_model import ServedModel
 from serving.submission import Submission
-from serving.crud import current_prediction
 from serving.tables import Report
 
 

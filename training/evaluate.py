@@ -7,7 +7,7 @@ uses its own labels); for the final model, all out-of-fold predictions.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from sklearn.metrics import precision_recall_curve

@@ -14,7 +14,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import mlflow  # noqa: E402
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from mlflow.models import ModelSignature  # noqa: E402
 from mlflow.types import ColSpec, Schema  # noqa: E402
@@ -22,9 +21,9 @@ from sklearn.metrics import precision_recall_curve  # noqa: E402
 
 from policytag import PACKAGE_DIR  # noqa: E402
 from policytag.model.pyfunc import ThemeTaggerModel  # noqa: E402
+from policytag.registry import MODEL_NAME  # noqa: E402
 from training.data import document_folds, label_matrix  # noqa: E402
 from training.evaluate import held_out_index  # noqa: E402
-from training.registry import MODEL_NAME  # noqa: E402
 
 # Written out so that logging is fast and the served environment is known.
 PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "scikit-learn==1.9.1", "jieba==0.42.1",

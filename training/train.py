@@ -11,24 +11,19 @@ from pathlib import Path
 
 import numpy as np
 
-from policytag.model.classifiers import EncoderThemeClassifier, MeanEnsemble, TfidfThemeClassifier
+from policytag import registry
+from policytag.model import model_types
 from policytag.model.tagger import Tagger
 from policytag.text import model_input
 from policytag.themes import theme_ids
-from training import registry
 from training.data import EVALUATED_SOURCES, Example, document_folds, label_matrix, load_examples
-from training.evaluate import (choose_thresholds, cross_validated_metrics, held_out_index, learning_curve,
-                               out_of_fold)
+from training.evaluate import choose_thresholds, cross_validated_metrics, held_out_index, learning_curve, out_of_fold
 from training.report import log_run
 
 log = logging.getLogger(__name__)
-MODEL_TYPES = ("tfidf", "encoder", "ensemble")
-
-
-# Whether the innermost heading is prepended to the segment, per model type: it
-# helps TF-IDF (+0.04 macro-F1 in grouped CV) and hurts the mean-pooled encoder
-# (-0.06), whose single vector it dilutes; see README "Training".
-HEADING_HELPS = {"tfidf": True, "encoder": False, "ensemble": False}
+MODEL_TYPES = tuple(model_types.MODEL_TYPES)
+# Whether the innermost heading is prepended to the segment, per model type; see README "Training".
+HEADING_HELPS = {name: t.with_heading for name, t in model_types.MODEL_TYPES.items()}
 
 
 @dataclass(frozen=True)
@@ -36,8 +31,8 @@ class TrainConfig:
     model_type: str = "tfidf"
     include_authored: bool = True
     with_heading: bool | None = None  # None: HEADING_HELPS[model_type]
-    tfidf_C: float = 3.0
-    encoder_C: float = 10.0
+    tfidf_C: float = model_types.DEFAULT_TFIDF_C
+    encoder_C: float = model_types.DEFAULT_ENCODER_C
 
     def __post_init__(self):
         if self.with_heading is None:
@@ -46,16 +41,7 @@ class TrainConfig:
 
 def make_classifier(config: TrainConfig):
     """A fresh, unfitted classifier for a config (the encoder is loaded once and shared)."""
-    if config.model_type == "tfidf":
-        return TfidfThemeClassifier(C=config.tfidf_C)
-    if config.model_type == "encoder":
-        from policytag.model.encoder import shared_encoder
-
-        return EncoderThemeClassifier(encoder=shared_encoder(), C=config.encoder_C)
-    if config.model_type == "ensemble":
-        return MeanEnsemble([make_classifier(TrainConfig(**{**asdict(config), "model_type": "tfidf"})),
-                             make_classifier(TrainConfig(**{**asdict(config), "model_type": "encoder"}))])
-    raise ValueError(f"unknown model type {config.model_type!r}; choose one of {MODEL_TYPES}")
+    return model_types.make_classifier(config.model_type, tfidf_C=config.tfidf_C, encoder_C=config.encoder_C)
 
 
 def labels_hash(examples: list[Example], themes: list[str]) -> str:

@@ -1,7 +1,7 @@
 """Read a batch's input: a folder of report files, or a JSONL or Parquet table of reports.
 
 * folder: every ``.txt``, ``.html``/``.htm`` and ``.docx`` file directly inside it, decoded as
-  the service decodes uploads (``serving.uploads.read_upload``); ``doc_id`` is the file's stem.
+  the service decodes uploads (``policytag.text.uploads.read_upload``); ``doc_id`` is the file's stem.
   A ``manifest.csv`` beside them (as in ``seeds/``: ``file``, ``zone``, ``year`` or
   ``years_covered``) gives zone and year for the files it lists; the rest are detected.
 * ``.jsonl``: one object per line with ``doc_id`` and ``text``; ``zone`` and ``year`` may be null
@@ -22,7 +22,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-REPORT_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+from policytag.text.uploads import SUPPORTED as REPORT_SUFFIXES
+
 MANIFEST = "manifest.csv"
 MAX_DOC_ID = 64  # the service's limit on a report id (serving.tables.Report.id)
 YEARS = (1000, 9999)  # a year is a four-digit number
@@ -152,7 +153,7 @@ def _manifest(folder: Path) -> dict[str, tuple[str | None, int | None]]:
 
 def _folder_documents(folder: Path) -> Iterator[InputDoc]:
     from policytag.text import ReportDecodeError
-    from serving.uploads import UnsupportedUpload, read_upload
+    from policytag.text.uploads import UnsupportedUpload, read_upload
 
     manifest = _manifest(folder)
     for path in _report_files(folder):
@@ -254,6 +255,7 @@ def _year(where, year) -> int | None:
 # --- ids, for validation ---------------------------------------------------------------------
 
 def _ids_of(source: Source) -> list:
+    ids: list[str | None]
     if source.kind == "folder":
         _manifest(source.path)
         ids = [p.stem for p in _report_files(source.path)]

@@ -31,12 +31,12 @@ def load_into_service(source: Source, out: Path, db_url: str) -> dict:
     documents = {d["doc_id"]: d for d in read_table(out / DOCUMENTS).to_pylist()}
     segment_table = read_table(out / SEGMENTS)
     themes = [n.removeprefix(SCORE_PREFIX) for n in segment_table.schema.names if n.startswith(SCORE_PREFIX)]
-    segments = defaultdict(list)
+    segments: defaultdict[str, list[dict]] = defaultdict(list)
     for row in segment_table.to_pylist():
         segments[row["doc_id"]].append(row)
     del segment_table
     sessions = open_database(db_url)
-    result = {"stored": 0, "segments": 0, "already_stored": 0, "not_tagged": 0, "conflicts": [], "changed": []}
+    result: dict = {"stored": 0, "segments": 0, "already_stored": 0, "not_tagged": 0, "conflicts": [], "changed": []}
     try:
         for doc in iter_documents(source):
             row = documents.get(doc.doc_id)

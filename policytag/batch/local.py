@@ -6,14 +6,14 @@ from pathlib import Path
 
 from policytag.batch import output, schema
 from policytag.batch.inputs import Source, iter_documents
-from policytag.batch.model import ModelRef, load_tagger
 from policytag.batch.tagging import tag
+from policytag.registry import ModelRef, load
 
 
 def run_local(source: Source, out: Path, ref: ModelRef) -> list[dict]:
     """Tag every report, write ``segments.parquet`` and ``documents.parquet``; the document rows'
     zone, year, counts and error (what the coverage table and the summary need)."""
-    tagger = load_tagger(ref)
+    tagger = load(ref)
     themes = tagger.themes
     segments = output.TableWriter(out / output.SEGMENTS, schema.segment_columns(themes))
     documents = output.TableWriter(out / output.DOCUMENTS, schema.document_columns(themes))

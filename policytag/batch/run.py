@@ -6,12 +6,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from policytag.batch import output, schema
 from policytag.batch.coverage import coverage_rows
 from policytag.batch.inputs import BatchInputError, open_source, validate
-from policytag.batch.model import NoModelError, load_tagger, resolve
+from policytag.registry import NoModelError, load, redacted, resolve
 
 ENGINES = ("local", "spark")
 MAX_ERRORS_SHOWN = 20
@@ -56,12 +55,13 @@ def run_batch(opts: BatchOptions, settings) -> dict:
     source = None if remote_in else open_source(Path(opts.input))
     spark_reads = opts.engine == "spark" and (source is None or source.kind == "parquet")
     if not spark_reads:  # Spark checks a Parquet input itself, where it reads it
+        assert source is not None  # a URI input is read by Spark
         validate(source)
     ref = resolve(settings.home, opts.model_version)
     try:
-        themes = list(load_tagger(ref).themes)
+        themes = list(load(ref).themes)
     except Exception as exc:  # noqa: BLE001 - a registered version whose artifacts cannot be loaded
-        raise NoModelError(f"cannot load {ref.uri} from {_redacted(ref.tracking_uri)}: {exc}") from None
+        raise NoModelError(f"cannot load {ref.uri} from {redacted(ref.tracking_uri)}: {exc}") from None
     try:
         schema.check_themes(themes)
     except ValueError as exc:
@@ -73,6 +73,7 @@ def run_batch(opts: BatchOptions, settings) -> dict:
     if opts.engine == "local":
         from policytag.batch.local import run_local
 
+        assert source is not None  # the local engine reads local paths only (checked above)
         documents = run_local(source, Path(out), ref)
         output.write_rows(Path(out) / output.COVERAGE, coverage_rows(documents, themes),
                           schema.coverage_columns(themes))
@@ -82,12 +83,13 @@ def run_batch(opts: BatchOptions, settings) -> dict:
         summary["spark"] = spark_info
     summary.update(_counts(documents, time.perf_counter() - started, time.perf_counter() - engine_started))
     summary.update(model={"name": ref.name, "version": ref.version, "uri": ref.uri,
-                          "tracking_uri": _redacted(ref.tracking_uri)},
+                          "tracking_uri": redacted(ref.tracking_uri)},
                    themes=themes, output={name.removesuffix(".parquet"): f"{out}/{name}"
                                           for name in (output.SEGMENTS, output.DOCUMENTS, output.COVERAGE)})
     if opts.load:
         from policytag.batch.load import load_into_service
 
+        assert source is not None  # --load reads local paths only (checked above)
         summary["load"] = load_into_service(source, Path(out), settings.db_url)
     return summary
 
@@ -127,12 +129,3 @@ def _counts(documents: list[dict], seconds: float, engine_seconds: float) -> dic
             "errors": len(errors), "error_examples": errors[:MAX_ERRORS_SHOWN],
             "seconds": round(seconds, 2), "engine_s": round(engine_seconds, 2),
             "segments_per_s": round(segments / engine_seconds, 1) if engine_seconds else None}
-
-
-def _redacted(uri: str) -> str:
-    """The tracking URI without a password."""
-    parts = urlsplit(uri)
-    if parts.password:
-        host = parts.hostname + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
-    return uri

@@ -14,8 +14,8 @@ from functools import partial
 
 from policytag.batch import output, schema
 from policytag.batch.inputs import MAX_DOC_ID, YEARS, BatchInputError, Source, check_columns, read_frame
-from policytag.batch.model import ModelRef
 from policytag.batch.worker import tag_partition
+from policytag.registry import ModelRef
 
 TASKS_PER_CORE = 3  # default partitions per core: evens out reports of unequal length
 
@@ -29,7 +29,7 @@ def input_frame(spark, source: Source | None, uri: str | None = None):
     return _parquet_frame(spark, uri)
 
 
-def _parquet_frame(spark, uri: str):
+def _parquet_frame(spark, uri: str | None):
     from pyspark.sql import functions as F
 
     try:
@@ -38,7 +38,7 @@ def _parquet_frame(spark, uri: str):
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         raise BatchInputError(f"{uri}: cannot read as Parquet: {first}") from None
     kinds = {f.name: _spark_kind(f.dataType) for f in data.schema.fields}
-    check_columns(uri, kinds)
+    check_columns(uri, kinds)  # type: ignore[arg-type]  # a URI names the table in messages
     if kinds.get("year") in ("integer", "float"):  # whole four-digit numbers (pandas writes floats)
         year = F.col("year")
         if kinds["year"] == "float":

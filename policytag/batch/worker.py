@@ -1,6 +1,6 @@
 """What a Spark task runs (through ``mapInPandas``): the same per-document step as the local engine.
 
-The model is loaded once per Python worker (``model.load_tagger`` caches it by model URI, and
+The model is loaded once per Python worker (``policytag.registry.load`` caches it by model URI, and
 Spark reuses workers across tasks); each chunk of reports becomes one pandas frame holding their
 segment rows and document rows, told apart by ``kind``.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policytag.batch.inputs import InputDoc
-from policytag.batch.model import ModelRef, load_tagger
 from policytag.batch.schema import names, tagged_columns
 from policytag.batch.tagging import tag
+from policytag.registry import ModelRef, load
 
 CHUNK = 32  # reports per output frame: bounds a task's memory
 
@@ -20,7 +20,7 @@ CHUNK = 32  # reports per output frame: bounds a task's memory
 def tag_partition(batches: Iterator, ref: ModelRef, themes: list[str]) -> Iterator:
     import pandas as pd
 
-    tagger = load_tagger(ref)
+    tagger = load(ref)
     if list(tagger.themes) != list(themes):
         raise RuntimeError(f"{ref.uri} on this worker has themes {tagger.themes}, the driver's has {themes}")
     cols = names(tagged_columns(themes))

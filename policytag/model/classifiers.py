@@ -89,7 +89,7 @@ class MeanEnsemble(ClassifierMixin, BaseEstimator):
         self.members = members
 
     def fit(self, X: list[str], Y: np.ndarray) -> MeanEnsemble:
-        self.members_ = [m.fit(X, Y) for m in self.members]
+        self.members_ = [m.fit(X, Y) for m in self.members or []]
         return self
 
     def predict_proba(self, X: list[str]) -> np.ndarray:

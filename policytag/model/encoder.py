@@ -28,7 +28,7 @@ class E5Encoder:
         return {"model_dir": None, "batch_size": self.batch_size}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(**state)
+        self.__init__(**state)  # type: ignore[misc]
 
     def embed(self, texts: list[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._memo))

@@ -17,7 +17,7 @@ import pandas as pd
 HEADING_SEP = " > "
 
 
-class ThemeTaggerModel(mlflow.pyfunc.PythonModel):
+class ThemeTaggerModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
     def load_context(self, context) -> None:
         with open(context.artifacts["tagger"], "rb") as f:
             self.tagger = pickle.load(f)

@@ -8,6 +8,7 @@ same segmentation and normalisation that training used.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from policytag.text import model_input, parse_report
 
 @dataclass
 class Tagger:
-    classifier: object  # fit(texts, Y) / predict_proba(texts)
+    classifier: Any  # fit(texts, Y) / predict_proba(texts)
     themes: list[str]
     thresholds: list[float]
     with_heading: bool = True

@@ -41,9 +41,24 @@ class _Words(dict):
 _WORDS = _Words()
 
 
+class _Cuts(dict):
+    """Normalised text → its words, so cross-validation cuts each segment once, not once per fold."""
+
+    limit = 1 << 15
+
+    def __missing__(self, text: str) -> tuple[str, ...]:
+        if len(self) >= self.limit:
+            self.clear()
+        words = self[text] = tuple(filter(None, map(_WORDS.__getitem__, _jieba().cut(text))))
+        return words
+
+
+_CUTS = _Cuts()
+
+
 def jieba_tokens(text: str) -> list[str]:
     """Words of a normalised segment; numbers become one placeholder, punctuation is dropped."""
-    return list(filter(None, map(_WORDS.__getitem__, _jieba().cut(text))))
+    return list(_CUTS[text])
 
 
 def jieba_tokens_many(texts: list[str]) -> list[list[str]]:

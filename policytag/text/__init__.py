@@ -6,8 +6,15 @@ and serving reaches it only through the model or these functions.
 
 from policytag.text.decode import ReportDecodeError, decode_report
 from policytag.text.normalize import model_input, normalize_for_model
-from policytag.text.report import (EmptyReportError, Report, ReportTooLargeError, Segment, content_hash, content_id,
-                                   parse_report)
+from policytag.text.report import (
+                                   EmptyReportError,
+                                   Report,
+                                   ReportTooLargeError,
+                                   Segment,
+                                   content_hash,
+                                   content_id,
+                                   parse_report,
+)
 
 __all__ = ["ReportDecodeError", "decode_report", "normalize_for_model", "model_input", "EmptyReportError",
            "ReportTooLargeError", "Report", "Segment", "content_hash", "content_id", "parse_report"]

@@ -21,7 +21,8 @@ _CHROME_PATTERNS = [
     re.compile(r"^(?:责任)?编辑\s*[:：]"),
     # photo credit; the separator has one way to match (\s*[、\s]\s* backtracked exponentially over spaces)
     re.compile(r"^[\u4e00-\u9fff·]{2,4}(?:(?:\s*、\s*|\s+)[\u4e00-\u9fff·]{2,4})*\s*/?\s*摄$"),
-    re.compile(r"^[►▶■●]?\s*(?:[\u4e00-\u9fff]{2,4}\s+)*(?:本报|本台)?(?:记者|通讯员)\s*[\u4e00-\u9fff\s]{2,20}$"),  # byline
+    # byline
+    re.compile(r"^[►▶■●]?\s*(?:[\u4e00-\u9fff]{2,4}\s+)*(?:本报|本台)?(?:记者|通讯员)\s*[\u4e00-\u9fff\s]{2,20}$"),
     re.compile(r"^\d{4}\s*[年-]\s*\d{1,2}\s*[月-]\s*\d{1,2}\s*日?$"),  # a date alone
 ]
 

@@ -24,7 +24,7 @@ def decode_report(data: bytes) -> tuple[str, str]:
             "the file looks binary (it contains NUL bytes): send plain text in UTF-8 or GB18030"
         )
     if data.startswith(b"\xef\xbb\xbf"):
-        candidates = ("utf-8-sig",)
+        candidates: tuple[str, ...] = ("utf-8-sig",)
     else:
         candidates = ("utf-8", "gb18030")
     for encoding in candidates:

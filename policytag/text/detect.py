@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from policytag.text import gazetteer
 from policytag.text.layout import Layout
@@ -26,7 +27,7 @@ NEWS_CUES = re.compile(r"记者|通讯员|/摄|据介绍|据悉")
 
 @dataclass
 class Detection:
-    value: object
+    value: Any  # str (zone) or list[int] (years)
     source: str  # override | title | heading | meta | body | default
     confidence: float
     evidence: str

@@ -26,7 +26,9 @@ def short_name(name: str) -> str:
 def _places() -> dict[str, frozenset[str]]:
     table: dict[str, set[str]] = {}
     # Located without importing cpca, whose import builds a matcher we do not need.
-    path = Path(find_spec("cpca").submodule_search_locations[0]) / "resources" / "adcodes.csv"
+    spec = find_spec("cpca")
+    assert spec is not None and spec.submodule_search_locations, "the cpca package is not installed"
+    path = Path(spec.submodule_search_locations[0]) / "resources" / "adcodes.csv"
     with path.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             name = short_name(row["name"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九", start=1)}
 MAX_SEGMENT_CHARS = 400  # paragraphs longer than this are cut at sentence ends
@@ -25,7 +26,7 @@ def cn_number(s: str) -> int:
 
 
 # Enumerator families: a pattern whose group(1) gives the item's number.
-ENUMERATORS = {
+ENUMERATORS: dict[str, tuple[re.Pattern[str], Callable[[str], int]]] = {
     "shi": (re.compile(r"([一二三四五六七八九十]{1,3})是"), cn_number),
     "di": (re.compile(r"第([一二三四五六七八九十]{1,3})(?=[,，、:：]|是)"), cn_number),
     "paren": (re.compile(r"[（(](\d{1,2})[)）]"), int),
@@ -55,7 +56,8 @@ def item_starts(text: str, start: int, end: int) -> list[int]:
     """
     best: list[int] = []
     for pattern, to_int in ENUMERATORS.values():
-        run, expected = [], 1
+        run: list[int] = []
+        expected = 1
         for m in pattern.finditer(text, start, end):
             if to_int(m.group(1)) == expected and _at_boundary(text, m.start(), start):
                 run.append(m.start())
@@ -108,7 +110,7 @@ def split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Segment spans of one paragraph: lead-in, items, each cut if over-long."""
     cuts = item_starts(text, start, end)
     bounds = [start, *cuts, end] if cuts and cuts[0] > start else [*(cuts or [start]), end]
-    spans = []
+    spans: list[tuple[int, int]] = []
     for a, b in zip(bounds, bounds[1:]):
         a, b = strip_span(text, a, b)
         if b - a >= 2:

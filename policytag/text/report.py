@@ -7,12 +7,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from policytag.text.detect import (Detection, detect_doc_type, detect_years, detect_zone,
-                                   part_kind)
+from policytag.text.detect import Detection, detect_doc_type, detect_years, detect_zone, part_kind
 from policytag.text.items import split_paragraph, starts_with_item_marker
 from policytag.text.layout import read_layout
 from policytag.text.normalize import model_input, normalize_for_model
-
 
 # A paragraph that opens a list of shortcomings without a heading of its own.
 PROBLEMS_LEAD = re.compile(r"(?:存在|还有|仍有|仍然存在)[^。]{0,20}(?:问题|不足|差距|短板)")
@@ -93,7 +91,7 @@ def parse_report(text: str, doc_id: str | None = None, *, zone: str | None = Non
         heading = [h.title for h in para.headings]
         top = next((h.title for h in para.headings if h.level == 1), None)
         part = part_kind(top) if top else default_part
-        first_sentence = re.match(r"[^。!?！？]*", text[para.start:para.end]).group()
+        first_sentence = re.match(r"[^。!?！？]*", text[para.start:para.end]).group()  # type: ignore[union-attr]  # always matches
         if PROBLEMS_LEAD.search(first_sentence) and not starts_with_item_marker(first_sentence):
             problems_under = heading
         elif problems_under != heading:

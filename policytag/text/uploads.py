@@ -1,4 +1,4 @@
-"""Turn an uploaded report file (.txt, .html/.htm, .docx) into text for the text pipeline."""
+"""Read a report file (.txt, .html/.htm, .docx) into text for the pipeline: the service's uploads and batch folders."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from xml.etree import ElementTree
 
-from policytag.text import decode_report
+from policytag.text.decode import decode_report
 
 
 class UnsupportedUpload(ValueError):
@@ -162,7 +162,7 @@ class _VisibleText(HTMLParser):
     def set_cdata_mode(self, elem: str, *args, **kwargs) -> None:
         """A script or style ends at ``</script`` followed by a space, ``/`` or ``>``; ``</ script>`` is content."""
         super().set_cdata_mode(elem, *args, **kwargs)
-        self.interesting = re.compile(rf"</{re.escape(self.cdata_elem)}(?=[\t\n\r\f />])", re.IGNORECASE)
+        self.interesting = re.compile(rf"</{re.escape(elem.lower())}(?=[\t\n\r\f />])", re.IGNORECASE)
 
     def parse_comment(self, i: int, report: bool = True) -> int:
         """``<!-->`` and ``<!--->`` are empty comments, ``--!>`` ends one too, and one never closed runs to the

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from policytag.model import model_types
 from serving.deps import Author, SessionDep
 from serving.jobs import JobRunning, job_view
 from serving.schemas import INVALID, UNREADABLE, Problem
@@ -17,7 +18,7 @@ router = APIRouter(tags=["models"])
 
 
 class RetrainRequest(BaseModel):
-    model: Literal["tfidf", "encoder", "ensemble", "all"] = "all"
+    model: Literal[model_types.CHOICES] = model_types.ALL  # type: ignore[valid-type]  # the table's choices
     include_authored: bool = True
 
 

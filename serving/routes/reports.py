@@ -10,10 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from serving import crud
 from serving.deps import ModelDep, SessionDep, SettingsDep, WriteAccess
+from serving.retag import retag_reports
 from serving.routes.tag import ERRORS
 from serving.schemas import INVALID, Problem, ReportList, StoredReport, YearQuery
 from serving.submission import OPENAPI_BODY, read_submission
-from serving.retag import retag_reports
 from serving.tagging import stored_view, tag_submission
 
 router = APIRouter(prefix="/reports", tags=["reports"])

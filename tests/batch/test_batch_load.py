@@ -10,7 +10,6 @@ from policytag.text import content_hash, decode_report
 from serving import crud
 from serving.db import open_database
 from serving.main import create_app
-
 from tests.batch.conftest import ROOT, read_table, run_cli
 
 

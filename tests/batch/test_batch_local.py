@@ -10,7 +10,6 @@ import pytest
 from policytag.seeds import read_manifest
 from policytag.text import decode_report
 from serving import coverage as service_coverage
-
 from tests.batch.conftest import read_table
 
 

@@ -8,7 +8,6 @@ import pytest
 
 from policytag.seeds import read_manifest
 from policytag.text import decode_report
-
 from tests.batch.conftest import read_table, run_cli
 
 EXACT = ["doc_id", "zone", "year", "segment_id", "position", "start", "end", "text", "part", "model_version"]

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+from policytag import registry
 from policytag.cli import app
 from policytag.config import get_settings
-from training import registry
 from training.train import promote, train
 
 LABELS = Path(__file__).resolve().parents[2] / "labels"
@@ -79,8 +79,10 @@ def test_predict_and_evaluate_cli(store, tmp_path, monkeypatch):
     get_settings.cache_clear()
     source = tmp_path / "in.jsonl"
     source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
-        {"id": 1, "text": "成立招商引资专班,赴深圳开展招商推介,签约项目12个,合同投资额30亿元。", "labels": ["investment"]},
-        {"id": 2, "text": "开展主题教育,落实全面从严治党主体责任,加强党风廉政建设。", "labels": ["party"]}]), encoding="utf-8")
+        {"id": 1, "text": "成立招商引资专班,赴深圳开展招商推介,签约项目12个,合同投资额30亿元。",
+         "labels": ["investment"]},
+        {"id": 2, "text": "开展主题教育,落实全面从严治党主体责任,加强党风廉政建设。", "labels": ["party"]}]),
+        encoding="utf-8")
     result = CliRunner().invoke(app, ["predict", "--input", str(source)])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]

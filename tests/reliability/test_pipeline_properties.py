@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
 from policytag.text.items import HARD_MAX_SEGMENT_CHARS
-from serving.uploads import read_upload
+from policytag.text.uploads import read_upload
 
 ROOT = Path(__file__).resolve().parents[2]
 PARTS = {"review", "plan", "problems", "other"}
@@ -285,7 +285,8 @@ def test_line_patterns_do_not_backtrack_catastrophically():
     """
     code = ("import sys, json\nfrom policytag.text import parse_report\n"
             "for line in json.loads(sys.stdin.read()):\n"
-            "    for text in (line, '标题\\n' + line + '\\n正文。', '正文段落。\\n' + line + '\\n' + line + '\\n结束。'):\n"
+            "    for text in (line, '标题\\n' + line + '\\n正文。',\n"
+            "                 '正文段落。\\n' + line + '\\n' + line + '\\n结束。'):\n"
             "        parse_report('中' + text)\n")
     started = time.perf_counter()
     try:
@@ -326,7 +327,8 @@ def test_tagging_arbitrary_text(tagger, text):
 
 SECRET = "SECRET"  # everything that must not reach the text carries it; visible text never contains it
 EVIL = "http://evil.example"
-VISIBLE_TEXT = st.text(st.sampled_from(list("中文报告招商引资项目企业安全生产创新营商环境。，；：！？、（）“”-/=' abcxyz019")),
+VISIBLE_TEXT = st.text(st.sampled_from(list("中文报告招商引资项目企业安全生产创新营商环境。，；：！？、（）“”"
+                                             "-/=' abcxyz019")),
                        min_size=1, max_size=12)
 ENTITIES = [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&#20013;", "中"), ("&#x6587;", "文"),
             ("&nbsp;", " "), ("&copy;", "©"), ("&mdash;", "—"), ("&ldquo;", "“")]

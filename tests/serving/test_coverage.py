@@ -83,5 +83,6 @@ def test_comparison_needs_two_groups_and_exports_csv():
     rows = list(csv.DictReader(io.StringIO(comparison_csv(out))))
     assert list(rows[0]) == CSV_COLUMNS and len(rows) == 4
     x_a = next(r for r in rows if (r["group"], r["theme"]) == ("X", "a"))
-    assert (x_a["segments"], x_a["tagged_segments"], x_a["segment_share"], x_a["char_share"]) == ("2", "1", "0.5", "0.25")
+    shares = (x_a["segments"], x_a["tagged_segments"], x_a["segment_share"], x_a["char_share"])
+    assert shares == ("2", "1", "0.5", "0.25")
     assert x_a["rank"] == "1" and x_a["others_share"] == "0.0" and x_a["ratio"] == ""

@@ -82,7 +82,8 @@ def test_coverage_counts_corrections_instead_of_predictions(stub_client):
     after = stub_client.get("/v1/zones/甲高新区/coverage").json()
     assert (after["themes"]["investment"]["segments"], after["themes"]["party"]["segment_share"]) == (0, 0.5)
     assert after["untagged"]["segments"] == 1
-    assert stub_client.get(f"/v1/reports/{r.json()['report_id']}").json()["coverage"]["themes"]["party"]["segments"] == 1
+    report = stub_client.get(f"/v1/reports/{r.json()['report_id']}").json()
+    assert report["coverage"]["themes"]["party"]["segments"] == 1
 
 
 def test_examples_are_validated_all_or_nothing(keyed):
@@ -97,7 +98,8 @@ def test_examples_are_validated_all_or_nothing(keyed):
     r = keyed.post("/v1/labels", files={"file": ("new.jsonl", body.encode(), "application/x-ndjson")},
                    headers=KEYS["bob"])
     assert r.status_code == 201 and r.json()["added"] == 2 and r.json()["ids"][1] == "ex-1"
-    assert keyed.post("/v1/labels", content=b"", headers={**KEYS["bob"], "content-type": "text/plain"}).status_code == 422
+    plain = {**KEYS["bob"], "content-type": "text/plain"}
+    assert keyed.post("/v1/labels", content=b"", headers=plain).status_code == 422
 
 
 def export(client) -> list[dict]:

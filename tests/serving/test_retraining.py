@@ -11,10 +11,10 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from policytag import registry
 from serving.ingest import ingest_seeds
 from serving.main import create_app
 from tests.serving.conftest import ROOT, make_settings
-from training import registry
 from training.train import train
 
 KEY = {"X-API-Key": "ka"}
@@ -136,7 +136,8 @@ def test_retrain_job_serves_the_new_champion_and_retags(client, home):
         from sqlalchemy import func, select
 
         from serving.tables import Prediction
-        versions = dict(s.execute(select(Prediction.model_version, func.count()).group_by(Prediction.model_version)).all())
+        by_version = select(Prediction.model_version, func.count()).group_by(Prediction.model_version)
+        versions = dict(s.execute(by_version).all())
     assert versions == {before: 184, new: 184}
     queue = client.get("/v1/review-queue", params={"n": 200}).json()["segments"]
     disagree = [q for q in queue if q["models_disagree"]]

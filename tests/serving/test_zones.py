@@ -14,7 +14,8 @@ from scipy.stats import fisher_exact
 from serving.ingest import ingest_seeds
 
 # Zone 甲: 2023 has 4 segments, 2024 has 2; zone 乙 (2023) has 3. One paragraph is one segment.
-A_2023 = ["全年引进项目十二个,签约金额三十亿元[investment]。", "新建研发平台五个,引进项目两个[innovation][investment]。",
+A_2023 = ["全年引进项目十二个,签约金额三十亿元[investment]。",
+          "新建研发平台五个,引进项目两个[innovation][investment]。",
           "召开年度工作会议,部署全年任务。", "开展安全生产大检查,整改隐患四十处[safety]。"]
 A_2024 = ["新签约项目二十个[investment]。", "组织党员干部集中学习[party]。"]
 B_2023 = ["加强基层党组织建设[party]。", "推进科技企业孵化器建设[innovation][party]。", "完成年度目标任务。"]

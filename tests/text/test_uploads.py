@@ -5,7 +5,7 @@ import zipfile
 import pytest
 
 from policytag.text import ReportDecodeError
-from serving.uploads import DOCX_TYPE, SUPPORTED, UnsupportedUpload, read_upload
+from policytag.text.uploads import DOCX_TYPE, SUPPORTED, UnsupportedUpload, read_upload
 
 SENTENCE = "清远高新区2023年工作总结：新引进项目178个。"
 SUPPORTED_NAMED = re.escape("supported types: .txt, .html, .htm, .docx")
@@ -136,7 +136,7 @@ def test_docx_with_entities_is_rejected():
 
 
 def test_oversized_docx_part_is_rejected(monkeypatch):
-    monkeypatch.setattr("serving.uploads.MAX_DOCX_XML", 100)
+    monkeypatch.setattr("policytag.text.uploads.MAX_DOCX_XML", 100)
     with pytest.raises(UnsupportedUpload, match="text part is larger than"):
         read_upload(make_docx(), "report.docx")
 

@@ -1,13 +1,12 @@
 """reports, segments, predictions
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 08:40:20.884954
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
