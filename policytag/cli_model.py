@@ -19,6 +19,7 @@ MODEL_CHOICES = model_types.CHOICES
 def train(
     model: Annotated[str, typer.Option(help=" | ".join(MODEL_CHOICES))] = model_types.ALL,
     include_authored: Annotated[bool, typer.Option(help="Train on labels/authored/ too (never evaluated).")] = True,
+    include_corpus: Annotated[bool, typer.Option(help="Train and evaluate on labels/corpus/ too.")] = True,
     force: Annotated[bool, typer.Option(help="Move @champion to the best new model even if worse.")] = False,
     learning_curve: Annotated[bool, typer.Option(
         help="Also cross-validate on 25 % and 50 % of the training documents and log the curve.")] = False,
@@ -30,7 +31,8 @@ def train(
         fail(f"--model must be one of {', '.join(MODEL_CHOICES)}, not {model!r}")
     settings = get_settings()
     types = model_types.expand(model)
-    emit(run_training(settings.home, settings.labels, types, include_authored=include_authored, force=force,
+    emit(run_training(settings.home, settings.labels, types, include_authored=include_authored,
+                      include_corpus=include_corpus, force=force,
                       with_learning_curve=learning_curve))
 
 

@@ -103,6 +103,7 @@ def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str]) -> Tag
 
 
 def train(home: Path, labels_dir: Path, model_types: list[str], *, include_authored: bool = True,
+          include_corpus: bool = True,
           with_heading: bool | None = None, force: bool = False, with_learning_curve: bool = False,
           progress=lambda message: None) -> dict:
     """Train each model type, log and register it; move ``@champion`` to the best if it is at least as good.
@@ -113,7 +114,7 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
     """
     client = registry.configure(home)
     themes = theme_ids(labels_dir)
-    examples = load_examples(labels_dir, include_authored=include_authored)
+    examples = load_examples(labels_dir, include_authored=include_authored, include_corpus=include_corpus)
     lhash = labels_hash([e for e in examples if e.source in EVALUATED_SOURCES], themes)
     summary = {"labels_hash": lhash, "examples": len(examples), "runs": []}
     for model_type in model_types:
