@@ -19,7 +19,7 @@ from sklearn.metrics import average_precision_score, precision_recall_fscore_sup
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from policytag.labelset import read_jsonl  # noqa: E402
+from policytag.labels.files import read_jsonl  # noqa: E402
 from policytag.text import model_input  # noqa: E402
 from policytag.themes import theme_ids  # noqa: E402
 from training.data import label_matrix, load_examples  # noqa: E402

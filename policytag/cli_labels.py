@@ -10,7 +10,8 @@ import typer
 
 from policytag.cli_io import emit, fail
 from policytag.config import get_settings
-from policytag.corpus import (
+from policytag.labels.agreement import agreement
+from policytag.labels.corpus import (
     annotation_batches,
     corpus_agreement,
     corpus_stats,
@@ -20,16 +21,9 @@ from policytag.corpus import (
     segment_source,
     zone_sources,
 )
-from policytag.labelset import (
-    CORPUS_FILE,
-    GOLD_DIR,
-    agreement,
-    check_records,
-    load_labelled,
-    read_jsonl,
-    realign,
-    write_jsonl,
-)
+from policytag.labels.files import CORPUS_FILE, GOLD_DIR, load_labelled, read_jsonl, write_jsonl
+from policytag.labels.realign import realign
+from policytag.labels.validate import check_records
 from policytag.seeds import load_seed, read_manifest
 from policytag.themes import theme_ids
 

@@ -20,8 +20,8 @@ def retrain(
 ) -> None:
     """Train on all human labels (label files + the service's corrections and examples); move @champion
     only if the new model is at least as good. Prints JSON progress lines, then the summary."""
-    from serving.db import open_database
-    from serving.human_labels import human_records, snapshot
+    from policytag.store.db import open_database
+    from policytag.store.human_labels import human_records, snapshot
     from training.train import train
 
     if model not in model_types.CHOICES:
@@ -41,9 +41,9 @@ def retrain(
 def pull() -> None:
     """Write the service's human labels into labels/gold/ (changed records in place, new ones in
     service.jsonl) so they can be reviewed and committed."""
-    from policytag.labelset import write_pulled
-    from serving.db import open_database
-    from serving.human_labels import human_records
+    from policytag.labels.pull import write_pulled
+    from policytag.store.db import open_database
+    from policytag.store.human_labels import human_records
 
     settings = get_settings()
     with open_database(settings.db_url)() as session:
@@ -58,11 +58,11 @@ def correct(
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Record a person's themes for a stored segment (as PUT /v1/segments/{id}/labels does)."""
+    from policytag.labels.validate import check_labels
+    from policytag.store import human_labels
+    from policytag.store.db import open_database
+    from policytag.store.tables import Segment
     from policytag.themes import theme_ids
-    from serving import labels_store
-    from serving.db import open_database
-    from serving.human_labels import check_labels
-    from serving.tables import Segment
 
     settings = get_settings()
     chosen = [t.strip() for t in labels.split(",") if t.strip()]
@@ -73,7 +73,7 @@ def correct(
         segment = session.get(Segment, segment_id)
         if segment is None:
             fail(f"no stored segment has id {segment_id!r}")
-        row = labels_store.add_correction(session, segment, chosen, author, note)
+        row = human_labels.add_correction(session, segment, chosen, author, note)
         session.commit()
         emit({"segment_id": segment_id, "labels": row.labels, "author": row.author,
               "created_at": row.created_at.isoformat()})

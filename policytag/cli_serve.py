@@ -22,7 +22,7 @@ def run(
     """The main job: train a champion if none is registered, store the seeds, serve the API."""
     from policytag import registry
     from policytag.model.model_types import MODEL_TYPES
-    from serving.db import make_engine, make_sessionmaker, migrate
+    from policytag.store.db import make_engine, make_sessionmaker, migrate
     from serving.ingest import ingest_seeds
     from serving.served_model import load_champion
     from training.train import train

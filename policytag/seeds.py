@@ -36,7 +36,3 @@ def load_seed(seeds_dir: Path, entry: SeedEntry, *, use_manifest: bool = False) 
     if use_manifest:
         return parse_report(text, entry.doc_id, zone=entry.zone, year=entry.years[0])
     return parse_report(text, entry.doc_id)
-
-
-def load_seeds(seeds_dir: Path) -> list[Report]:
-    return [load_seed(seeds_dir, e) for e in read_manifest(seeds_dir)]

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy.orm import sessionmaker
 
 from policytag.seeds import read_manifest
+from policytag.store import crud
 from policytag.text import decode_report
-from serving import crud
 from serving.served_model import ServedModel
 
 

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from policytag.config import Settings
+from policytag.store.tables import Job, utcnow
 from serving.served_model import ModelSlot
-from serving.tables import Job, utcnow
 
 ACTIVE = ("queued", "running")
 

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from policytag import __version__
 from policytag.config import Settings, get_settings
-from serving.db import make_engine, make_sessionmaker, migrate
+from policytag.store.db import make_engine, make_sessionmaker, migrate
 from serving.jobs import RetrainRunner
 from serving.limits import BodySizeLimit, RequestTimeLimit
 from serving.routes import labels, models, reports, system, tag, zones

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from policytag.store.tables import Prediction, Report
 from serving.served_model import ServedModel
-from serving.tables import Prediction, Report
 
 
 def retag_reports(sessions: sessionmaker, model: ServedModel, *, all_reports: bool = False) -> dict:

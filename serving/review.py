@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from policytag.store.tables import HumanLabel, Prediction, Report, Segment
 from serving.served_model import ServedModel
-from serving.tables import HumanLabel, Prediction, Report, Segment
 
 
 def review_queue(session: Session, model: ServedModel, *, n: int, zone: str | None = None) -> list[dict]:

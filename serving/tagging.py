@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import HTTPException
 
+from policytag import coverage
 from policytag.config import Settings
+from policytag.store.crud import current_prediction
+from policytag.store.tables import Report
 from policytag.text import EmptyReportError, ReportTooLargeError, content_id
-from serving import coverage
-from serving.crud import current_prediction
 from serving.served_model import ServedModel
 from serving.submission import Submission
-from serving.tables import Report
 
 
 def tag_submission(model: ServedModel, sub: Submission, settings: Settings) -> dict:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from policytag.labelset import load_labelled
+from policytag.labels.files import load_labelled
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The per-zone coverage table: the service's shares (``serving.coverage``), summed from document counts.
+"""The per-zone coverage table: the service's shares (``policytag.coverage``), summed from document counts.
 
 A segment *carries* a theme when the theme is among its labels. For each zone (``level`` =
 ``zone``, all its years) and each zone × year (``level`` = ``zone_year``): reports, segments,
@@ -12,6 +12,7 @@ zone (the service leaves them out). Reports with an ``error`` are not counted.
 from __future__ import annotations
 
 from policytag.batch.schema import count_columns, coverage_columns, names
+from policytag.coverage import share
 
 
 def coverage_rows(documents: list[dict], themes: list[str]) -> list[dict]:
@@ -30,14 +31,10 @@ def coverage_rows(documents: list[dict], themes: list[str]) -> list[dict]:
     for (level, zone, year), total in sorted(groups.items(), key=lambda kv: _order(kv[0])):
         row = {"level": level, "zone": zone, "year": year, **total}
         for name in [*themes, "untagged"]:
-            row[f"{name}_segment_share"] = _share(total[f"{name}_segments"], total["segments"])
-            row[f"{name}_char_share"] = _share(total[f"{name}_characters"], total["characters"])
+            row[f"{name}_segment_share"] = share(total[f"{name}_segments"], total["segments"])
+            row[f"{name}_char_share"] = share(total[f"{name}_characters"], total["characters"])
         rows.append({c: row[c] for c in names(coverage_columns(themes))})
     return rows
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None
 
 
 def _order(key: tuple) -> tuple:

@@ -25,7 +25,7 @@ from pathlib import Path
 from policytag.text.uploads import SUPPORTED as REPORT_SUFFIXES
 
 MANIFEST = "manifest.csv"
-MAX_DOC_ID = 64  # the service's limit on a report id (serving.tables.Report.id)
+MAX_DOC_ID = 64  # the service's limit on a report id (policytag.store.tables.Report.id)
 YEARS = (1000, 9999)  # a year is a four-digit number
 REQUIRED = ("doc_id", "text")
 OPTIONAL = ("zone", "year")

@@ -1,7 +1,7 @@
 """``--load``: store a batch's tagged reports in the service's database, as the service stores them.
 
 Each report's ``Tagger.tag_document`` result is rebuilt from the batch tables (document row +
-its segment rows in order) and stored with ``serving.crud.add_report``, one transaction per
+its segment rows in order) and stored with ``policytag.store.crud.add_report``, one transaction per
 report, under the model version that tagged it. A report whose text is already stored
 (content hash) is skipped, as the service and the seed ingestion skip it; a report whose
 ``doc_id`` is taken by a different text is not stored and is listed as a conflict. The report
@@ -24,9 +24,9 @@ SCORE_PREFIX = "score_"
 def load_into_service(source: Source, out: Path, db_url: str) -> dict:
     from sqlalchemy.exc import IntegrityError
 
-    from serving import crud
-    from serving.db import open_database
-    from serving.tables import Report
+    from policytag.store import crud
+    from policytag.store.db import open_database
+    from policytag.store.tables import Report
 
     documents = {d["doc_id"]: d for d in read_table(out / DOCUMENTS).to_pylist()}
     segment_table = read_table(out / SEGMENTS)

@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 
 from policytag.batch.inputs import InputDoc
+from policytag.coverage import counts
 from policytag.text import EmptyReportError, content_hash
 
 
@@ -49,15 +50,3 @@ def _document_row(themes: list[str], version: str, doc: InputDoc, tagged: dict |
            "source": doc.source, "n_chars": len(doc.text), "content_hash": content_hash(doc.text),
            **counts(segments, themes), "error": error, "model_version": version}
     return row
-
-
-def counts(segments: list[dict], themes: list[str]) -> dict:
-    """Segments and characters in all and per theme (``untagged``: carrying none) for coverage sums."""
-    lengths = [s["end"] - s["start"] for s in segments]
-    out = {"segments": len(segments), "characters": sum(lengths)}
-    for t in themes:
-        carried = [n for s, n in zip(segments, lengths) if t in s["labels"]]
-        out[f"{t}_segments"], out[f"{t}_characters"] = len(carried), sum(carried)
-    untagged = [n for s, n in zip(segments, lengths) if not s["labels"]]
-    out["untagged_segments"], out["untagged_characters"] = len(untagged), sum(untagged)
-    return out

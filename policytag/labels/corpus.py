@@ -14,7 +14,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from policytag.labelset import agreement, read_jsonl
+from policytag.labels.agreement import agreement
+from policytag.labels.files import read_jsonl
 from policytag.text import decode_report, parse_report
 
 CORPUS_DIR = "corpus"
@@ -176,7 +177,7 @@ def read_heldout(path: Path) -> HeldOut:
 
 
 def corpus_agreement(records: list[dict], themes: list[str]) -> dict:
-    """Pass A against pass B over the corpus, overall and per genre (see ``labelset.agreement``)."""
+    """Pass A against pass B over the corpus, overall and per genre (see ``policytag.labels.agreement``)."""
     def passes(rs: list[dict], which: str) -> list[dict]:
         return [{"id": r["id"], "labels": r["passes"][which]} for r in rs]
 

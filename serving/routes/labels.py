@@ -10,14 +10,15 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from policytag.labels.validate import check_labels
+from policytag.store import human_labels
+from policytag.store.human_labels import export
+from policytag.store.tables import HumanLabel, Segment
 from policytag.themes import theme_ids
-from serving import labels_store
 from serving.deps import Author, ModelDep, SessionDep, SettingsDep
-from serving.human_labels import check_labels, export
 from serving.review import review_queue
 from serving.schemas import INVALID, UNREADABLE, Problem
 from serving.submission import read_form
-from serving.tables import HumanLabel, Segment
 
 router = APIRouter(tags=["labels"])
 MAX_EXAMPLES = 10_000
@@ -52,7 +53,7 @@ def correct_segment(segment_id: str, body: Correction, session: SessionDep, sett
     problem = check_labels(body.labels, theme_ids(settings.labels))
     if problem:
         raise HTTPException(422, problem)
-    labels_store.add_correction(session, segment, body.labels, author, body.note)
+    human_labels.add_correction(session, segment, body.labels, author, body.note)
     session.commit()
     return _segment_labels(session, segment)
 
@@ -85,7 +86,7 @@ async def add_examples(request: Request, session: SessionDep, settings: Settings
     """Add labelled examples that are not stored segments: JSONL, one ``{"text", "labels", "id"?, "doc"?,
     "heading"?, "zone"?, "note"?}`` per line. All lines are checked first; any error stores nothing."""
     records = _parse_jsonl(await _jsonl_body(request), theme_ids(settings.labels))
-    rows = [labels_store.add_example(session, r, author) for r in records]
+    rows = [human_labels.add_example(session, r, author) for r in records]
     session.commit()
     return {"added": len(rows), "ids": [r.record_id for r in rows]}
 

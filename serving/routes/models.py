@@ -9,10 +9,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from policytag.model import model_types
+from policytag.store.tables import Job
 from serving.deps import Author, SessionDep
 from serving.jobs import JobRunning, job_view
 from serving.schemas import INVALID, UNREADABLE, Problem
-from serving.tables import Job
 
 router = APIRouter(tags=["models"])
 

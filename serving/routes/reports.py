@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 
-from serving import crud
+from policytag.store import crud
 from serving.deps import ModelDep, SessionDep, SettingsDep, WriteAccess
 from serving.retag import retag_reports
 from serving.routes.tag import ERRORS

@@ -8,7 +8,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
-from serving import coverage, crud
+from policytag import coverage
+from policytag.store import crud
 from serving.deps import ModelDep, SessionDep, SettingsDep
 from serving.schemas import Comparison, Part, Problem, YearQuery, ZoneCoverage, ZoneList
 

@@ -6,9 +6,9 @@ from fastapi.testclient import TestClient
 
 from policytag.config import Settings
 from policytag.seeds import read_manifest
+from policytag.store import crud
+from policytag.store.db import open_database
 from policytag.text import content_hash, decode_report
-from serving import crud
-from serving.db import open_database
 from serving.main import create_app
 from tests.batch.conftest import ROOT, read_table, run_cli
 

@@ -7,9 +7,9 @@ import json
 import pandas as pd
 import pytest
 
+from policytag import coverage as service_coverage
 from policytag.seeds import read_manifest
 from policytag.text import decode_report
-from serving import coverage as service_coverage
 from tests.batch.conftest import read_table
 
 

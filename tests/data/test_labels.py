@@ -5,7 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from policytag.labelset import check_records, load_labelled, read_jsonl, realign
+from policytag.labels.files import load_labelled, read_jsonl
+from policytag.labels.realign import realign
+from policytag.labels.validate import check_records
 from policytag.seeds import load_seed, read_manifest
 from policytag.text import parse_report
 from policytag.themes import load_themes, theme_ids

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from fastapi.testclient import TestClient
 
-from serving import crud
+from policytag.store import crud
 from serving.main import create_app
 from tests.serving.conftest import ROOT, THEMES, make_settings
 
@@ -166,7 +166,7 @@ def test_a_failed_write_leaves_nothing_half_written(tmp_path, model_home, champi
         with app.state.sessions() as session:
             from sqlalchemy import func, select
 
-            from serving.tables import Prediction, Report, Segment
+            from policytag.store.tables import Prediction, Report, Segment
             counts = [session.scalar(select(func.count()).select_from(t)) for t in (Report, Segment, Prediction)]
             assert counts == [0, 0, 0]
         assert c.post("/v1/reports", json={"text": SEED}).status_code == 201

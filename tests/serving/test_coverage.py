@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.stats import fisher_exact
 
-from serving.coverage import CSV_COLUMNS, TaggedSegments, compare, comparison_csv, coverage, holm
+from policytag.coverage import CSV_COLUMNS, TaggedSegments, compare, comparison_csv, coverage, holm
 
 THEMES = ["a", "b"]
 

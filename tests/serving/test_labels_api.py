@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from policytag.cli import app as cli
 from policytag.config import get_settings
-from policytag.labelset import read_jsonl
+from policytag.labels.files import read_jsonl
 from serving.ingest import ingest_seeds
 from serving.main import create_app
 from tests.serving.conftest import ROOT, make_settings

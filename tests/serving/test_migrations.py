@@ -4,8 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from serving.db import make_engine, migrate
-from serving.tables import Base
+from policytag.store.db import make_engine, migrate
+from policytag.store.tables import Base
 
 
 def test_migrations_match_the_models_and_are_idempotent(tmp_path):

@@ -101,7 +101,7 @@ def test_a_killed_job_leaves_champion_and_labels_untouched(client, home):
 
 
 def kill(client, job_id: str) -> None:
-    from serving.tables import Job
+    from policytag.store.tables import Job
 
     with client.app.state.sessions() as s:
         os.kill(s.get(Job, job_id).pid, signal.SIGKILL)
@@ -135,7 +135,7 @@ def test_retrain_job_serves_the_new_champion_and_retags(client, home):
     with client.app.state.sessions() as s:
         from sqlalchemy import func, select
 
-        from serving.tables import Prediction
+        from policytag.store.tables import Prediction
         by_version = select(Prediction.model_version, func.count()).group_by(Prediction.model_version)
         versions = dict(s.execute(by_version).all())
     assert versions == {before: 184, new: 184}

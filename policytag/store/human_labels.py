@@ -1,12 +1,19 @@
-"""Human labels in the database: corrections of stored segments and submitted examples."""
+"""Human labels in the database (corrections of stored segments, submitted examples) and what is built from
+them: label records, the export, and the labels snapshot a retraining reads."""
 
 from __future__ import annotations
+
+import shutil
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from policytag.labels.files import load_labelled
+from policytag.labels.pull import merge_human_labels, write_pulled
+from policytag.seeds import read_manifest
+from policytag.store.tables import HumanLabel, Report, Segment
 from policytag.text import content_id
-from serving.tables import HumanLabel, Report, Segment
 
 
 def add_correction(session: Session, segment: Segment, labels: list[str], author: str,
@@ -49,3 +56,21 @@ def as_record(row: HumanLabel, seed_docs: set[str]) -> dict:
     if row.note:
         record["note"] = row.note
     return record
+
+
+def human_records(session: Session, seeds_dir: Path) -> list[dict]:
+    seed_docs = {e.doc_id for e in read_manifest(seeds_dir)} if (seeds_dir / "manifest.csv").is_file() else set()
+    return [as_record(row, seed_docs) for row in latest(session)]
+
+
+def export(session: Session, labels_dir: Path, seeds_dir: Path) -> list[dict]:
+    """All human labels: the gold files with the service's corrections applied, plus new records."""
+    gold = load_labelled(labels_dir, include_authored=False, include_corpus=False)
+    return merge_human_labels(gold, human_records(session, seeds_dir))
+
+
+def snapshot(session: Session, labels_dir: Path, seeds_dir: Path, dest: Path) -> Path:
+    """A copy of ``labels_dir`` with the service's human labels pulled in: what a retraining reads."""
+    shutil.copytree(labels_dir, dest, ignore=shutil.ignore_patterns("*.tmp"))
+    write_pulled(dest, human_records(session, seeds_dir))
+    return dest

@@ -1,8 +1,8 @@
-"""Alembic environment: runs on the connection that ``serving.db.migrate`` passes in."""
+"""Alembic environment: runs on the connection that ``policytag.store.db.migrate`` passes in."""
 
 from alembic import context
 
-from serving.tables import Base
+from policytag.store.tables import Base
 
 connection = context.config.attributes["connection"]
 context.configure(connection=connection, target_metadata=Base.metadata,

@@ -1,8 +1,9 @@
-"""Theme coverage of a set of tagged segments, with bootstrap intervals, and comparisons between groups.
+"""Theme coverage: counts, shares, bootstrap intervals and comparisons between groups (one implementation).
 
-Pure arithmetic on ``(labels, n_chars)`` per segment; the routes fetch the rows.
-A segment *carries* a theme when the theme is among its labels. Shares are
-computed two ways: of segments, and of characters (long segments weigh more).
+Pure arithmetic on ``(labels, n_chars)`` per segment; the API's routes fetch the rows from the store,
+the batch sums :func:`counts` per document into its coverage table. A segment *carries* a theme when
+the theme is among its labels. Shares are computed two ways: of segments, and of characters (long
+segments weigh more).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import io
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import fisher_exact
 
 LEVEL = 0.95
 SIGNIFICANCE = 0.05
@@ -34,6 +34,23 @@ class TaggedSegments:
 
     def __len__(self) -> int:
         return len(self.chars)
+
+
+def counts(segments: list[dict], themes: list[str]) -> dict:
+    """Segments and characters in all and per theme (``untagged``: carrying none) for coverage sums."""
+    lengths = [s["end"] - s["start"] for s in segments]
+    out = {"segments": len(segments), "characters": sum(lengths)}
+    for t in themes:
+        carried = [n for s, n in zip(segments, lengths) if t in s["labels"]]
+        out[f"{t}_segments"], out[f"{t}_characters"] = len(carried), sum(carried)
+    untagged = [n for s, n in zip(segments, lengths) if not s["labels"]]
+    out["untagged_segments"], out["untagged_characters"] = len(untagged), sum(untagged)
+    return out
+
+
+def share(part: float, whole: float) -> float | None:
+    """``part / whole``, or None for an empty whole."""
+    return part / whole if whole else None
 
 
 def _shares(carried: np.ndarray, chars: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -65,7 +82,7 @@ def bootstrap_intervals(seg: TaggedSegments, *, resamples: int = 1000, seed: int
 
 def coverage(seg: TaggedSegments, *, resamples: int = 1000, seed: int = 0) -> dict:
     """Per theme (and ``untagged``): counts, segment and character shares, and 95% intervals."""
-    out = {"segments": len(seg), "characters": int(seg.chars.sum()),
+    out: dict = {"segments": len(seg), "characters": int(seg.chars.sum()),
            "interval": {"method": "percentile bootstrap over segments", "level": LEVEL, "resamples": resamples},
            "themes": {}, "untagged": None}
     cols = _with_untagged(seg)
@@ -109,6 +126,8 @@ def compare(groups: dict[str, TaggedSegments], *, resamples: int = 1000, seed: i
     its Holm correction over all group × theme cells; ``emphasis`` is ``higher`` or
     ``lower`` when ``p_adjusted`` < 0.05, else ``similar``.
     """
+    from scipy.stats import fisher_exact  # only comparisons need scipy (batch workers import this module)
+
     if len(groups) < 2:
         raise ValueError("a comparison needs at least two groups with stored reports")
     themes = next(iter(groups.values())).themes

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from policytag.store.tables import HumanLabel, Prediction, Report, Segment
 from policytag.text import content_hash
-from serving.tables import HumanLabel, Prediction, Report, Segment
 
 
 def find_by_hash(session: Session, text: str) -> Report | None:
@@ -37,7 +37,7 @@ def list_reports(session: Session, *, zone: str | None = None, year: int | None 
         query = query.where(Report.year == year)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(Report.created_at, Report.id).limit(limit).offset(offset)).all()
-    return total, list(rows)
+    return total or 0, list(rows)
 
 
 def get_report(session: Session, report_id: str) -> Report | None:
@@ -53,7 +53,7 @@ def zones(session: Session) -> list[dict]:
     """Each known zone with its number of reports and the years they cover."""
     rows = session.execute(select(Report.zone, Report.year, func.count()).where(Report.zone.is_not(None))
                            .group_by(Report.zone, Report.year)).all()
-    out: dict[str, dict] = {}
+    out: dict[str | None, dict] = {}
     for zone, year, n in rows:
         entry = out.setdefault(zone, {"zone": zone, "reports": 0, "years": []})
         entry["reports"] += n
@@ -87,7 +87,7 @@ def tagged_rows(session: Session, *, zone: str, year: int | None = None,
             for predicted, human, n in session.execute(query.order_by(Segment.id))]
 
 
-def human_labels_of(session: Session, segment_ids: list[str]) -> dict[str, HumanLabel]:
+def human_labels_of(session: Session, segment_ids: list[str]) -> dict[str | None, HumanLabel]:
     latest = latest_human_labels()
     rows = session.scalars(select(HumanLabel).join(latest, latest.c.label_id == HumanLabel.id)
                            .where(latest.c.segment_id.in_(segment_ids)))
