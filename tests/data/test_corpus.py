@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from policytag.corpus import (corpus_agreement, government_sources, read_heldout, segment_source,
-                              zone_sources)
-from policytag.labelset import CORPUS_FILE, check_records, load_labelled, read_jsonl
+from policytag.labels.corpus import (corpus_agreement, government_sources, read_heldout, segment_source,
+                                     zone_sources)
+from policytag.labels.files import CORPUS_FILE, load_labelled, read_jsonl
+from policytag.labels.validate import check_records
 from policytag.themes import theme_ids
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,6 +1,6 @@
 """The corpus tools on small made-up inputs: held-out list, merging passes, batches."""
 
-from policytag.corpus import annotation_batches, merge_passes, normalize_url, read_heldout
+from policytag.labels.corpus import annotation_batches, merge_passes, normalize_url, read_heldout
 
 HELDOUT = """# Held out
 ## Repositories
