@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,7 @@ class TaggedSegments:
     chars: np.ndarray  # int, n
 
     @classmethod
-    def from_rows(cls, rows: list[tuple[list[str], int]], themes: list[str]) -> TaggedSegments:
+    def from_rows(cls, rows: Sequence[tuple[Sequence[str], int]], themes: list[str]) -> TaggedSegments:
         carried = np.array([[t in labels for t in themes] for labels, _ in rows], dtype=bool).reshape(-1, len(themes))
         return cls(themes, carried, np.array([n for _, n in rows], dtype=float))
 
@@ -36,14 +37,14 @@ class TaggedSegments:
         return len(self.chars)
 
 
-def counts(segments: list[dict], themes: list[str]) -> dict:
-    """Segments and characters in all and per theme (``untagged``: carrying none) for coverage sums."""
-    lengths = [s["end"] - s["start"] for s in segments]
-    out = {"segments": len(segments), "characters": sum(lengths)}
+def counts(rows: Sequence[tuple[Sequence[str], int]], themes: list[str]) -> dict:
+    """Segments and characters in all and per theme (``untagged``: carrying none), from ``(labels, n_chars)``
+    per segment: what the batch's coverage table sums."""
+    out = {"segments": len(rows), "characters": sum(n for _, n in rows)}
     for t in themes:
-        carried = [n for s, n in zip(segments, lengths) if t in s["labels"]]
+        carried = [n for labels, n in rows if t in labels]
         out[f"{t}_segments"], out[f"{t}_characters"] = len(carried), sum(carried)
-    untagged = [n for s, n in zip(segments, lengths) if not s["labels"]]
+    untagged = [n for labels, n in rows if not labels]
     out["untagged_segments"], out["untagged_characters"] = len(untagged), sum(untagged)
     return out
 

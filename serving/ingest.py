@@ -26,5 +26,5 @@ def ingest_seeds(sessions: sessionmaker, model: ServedModel, seeds_dir: Path) ->
             crud.add_report(session, text=text, tagged=tagged, model_version=model.version, source=entry.file)
             session.commit()
             results.append({"file": entry.file, "report_id": entry.doc_id, "created": True,
-                            "segments": len(tagged["segments"])})
+                            "segments": len(tagged.segments)})
     return results

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from policytag.store import crud
 from policytag.store.tables import Prediction, Report
 from serving.served_model import ServedModel
 
@@ -26,7 +27,7 @@ def retag_reports(sessions: sessionmaker, model: ServedModel, *, all_reports: bo
             tagged = model.tagger.tag_segments([s.text for s in report.segments],
                                                [s.heading for s in report.segments])
             for seg, out in zip(report.segments, tagged):
-                existing = next((p for p in seg.predictions if p.model_version == model.version), None)
+                existing = crud.current_prediction(seg, model.version)
                 if existing is None:
                     seg.predictions.append(Prediction(model_version=model.version, labels=out["labels"],
                                                       scores=out["scores"]))

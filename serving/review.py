@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from policytag.store import crud
 from policytag.store.tables import HumanLabel, Prediction, Report, Segment
 from serving.served_model import ServedModel
 
@@ -33,7 +34,7 @@ def review_queue(session: Session, model: ServedModel, *, n: int, zone: str | No
     queue = []
     for seg, seg_zone, version in rows:
         preds = predictions.get(seg.id, [])
-        current = next((p for p in preds if p.model_version == version), None)
+        current = crud.prediction_for(preds, version)
         if current is None:
             continue
         margins = {t: abs(current.scores.get(t, 0.0) - th) for t, th in thresholds.items()}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import HTTPException
 
 from policytag import coverage
 from policytag.config import Settings
+from policytag.model.results import TaggedReport
 from policytag.store.crud import current_prediction
 from policytag.store.tables import Report
 from policytag.text import EmptyReportError, ReportTooLargeError, content_id
@@ -13,19 +16,23 @@ from serving.served_model import ServedModel
 from serving.submission import Submission
 
 
-def tag_submission(model: ServedModel, sub: Submission, settings: Settings) -> dict:
-    """The tagged document (``TaggedReport`` fields, unstored)."""
+def tag_submission(model: ServedModel, sub: Submission, settings: Settings) -> TaggedReport:
+    """Tag a submission (its title, if given, replaces the detected one); HTTP errors when it cannot be."""
     try:
-        doc = model.tagger.tag_document(sub.text, content_id(sub.text, 16), zone=sub.zone, year=sub.year,
-                                        max_segments=settings.max_segments)
+        tagged = model.tagger.tag_document(sub.text, content_id(sub.text, 16), zone=sub.zone, year=sub.year,
+                                           max_segments=settings.max_segments)
     except EmptyReportError as exc:
         raise HTTPException(422, str(exc)) from exc
     except ReportTooLargeError as exc:
         raise HTTPException(413, f"{exc} (or raise POLICYTAG_MAX_SEGMENTS)") from exc
-    if sub.title:
-        doc["title"] = sub.title
-    if not doc["segments"]:
+    if not tagged.segments:
         raise HTTPException(422, "no paragraph of the report could be segmented: send the report's body text")
+    return replace(tagged, title=sub.title) if sub.title else tagged
+
+
+def tagged_view(model: ServedModel, sub: Submission, settings: Settings) -> dict:
+    """The API's view of a submission tagged and not stored (``TaggedReport`` schema fields)."""
+    doc = tag_submission(model, sub, settings).as_dict()
     doc["source"] = sub.source
     doc["model"] = {"name": model.name, "version": model.version}
     doc["coverage"] = document_coverage(doc["segments"], model.themes, settings.bootstrap_resamples)

@@ -1,6 +1,6 @@
 """``--load``: store a batch's tagged reports in the service's database, as the service stores them.
 
-Each report's ``Tagger.tag_document`` result is rebuilt from the batch tables (document row +
+Each report's ``Tagger.tag_document`` result (a ``TaggedReport``) is rebuilt from the batch tables (document row +
 its segment rows in order) and stored with ``policytag.store.crud.add_report``, one transaction per
 report, under the model version that tagged it. A report whose text is already stored
 (content hash) is skipped, as the service and the seed ingestion skip it; a report whose
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from policytag.batch.inputs import Source, iter_documents
 from policytag.batch.output import DOCUMENTS, SEGMENTS, read_table
+from policytag.model.results import TaggedReport, TaggedSegment
 from policytag.text import content_hash
 
 SCORE_PREFIX = "score_"
@@ -63,18 +64,18 @@ def load_into_service(source: Source, out: Path, db_url: str) -> dict:
                     result["already_stored"] += 1
                     continue
                 result["stored"] += 1
-                result["segments"] += len(tagged["segments"])
+                result["segments"] += len(tagged.segments)
     finally:
         sessions.kw["bind"].dispose()
     return result
 
 
-def rebuild(document: dict, segment_rows: list[dict], themes: list[str]) -> dict:
-    """The ``Tagger.tag_document`` dict that ``crud.add_report`` stores, from the batch tables."""
+def rebuild(document: dict, segment_rows: list[dict], themes: list[str]) -> TaggedReport:
+    """The ``Tagger.tag_document`` result that ``crud.add_report`` stores, from the batch tables."""
     rows = sorted(segment_rows, key=lambda r: r["position"])
-    return {"doc_id": document["doc_id"], "title": document["title"], "zone": document["zone"],
-            "year": document["year"], "years": list(document["years"] or []), "doc_type": document["doc_type"],
-            "detection": json.loads(document["detection"]) if document["detection"] else {},
-            "segments": [{"id": r["segment_id"], "start": r["start"], "end": r["end"], "text": r["text"],
-                          "heading": list(r["heading"] or []), "part": r["part"], "labels": list(r["labels"] or []),
-                          "scores": {t: r[SCORE_PREFIX + t] for t in themes}} for r in rows]}
+    segments = tuple(TaggedSegment(r["segment_id"], r["start"], r["end"], r["text"], tuple(r["heading"] or ()),
+                                   r["part"], tuple(r["labels"] or ()), {t: r[SCORE_PREFIX + t] for t in themes})
+                     for r in rows)
+    return TaggedReport(document["doc_id"], document["title"], document["zone"], document["year"],
+                        tuple(document["years"] or ()), document["doc_type"], segments,
+                        json.loads(document["detection"]) if document["detection"] else {})

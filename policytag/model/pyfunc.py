@@ -40,7 +40,7 @@ def predict_frame(tagger, frame: pd.DataFrame) -> pd.DataFrame:
             rows.append({"doc_id": None, "id": seg_id, "start": 0, "end": len(text), **tagged})
     for doc_id, text in zip(ids[is_doc], frame["text"][is_doc]):
         doc = tagger.tag_document(text, doc_id)
-        for s in doc["segments"]:
-            rows.append({"doc_id": doc["doc_id"], "id": s["id"], "start": s["start"], "end": s["end"],
-                         "labels": s["labels"], "scores": s["scores"]})
+        for s in doc.segments:
+            rows.append({"doc_id": doc.doc_id, "id": s.id, "start": s.start, "end": s.end,
+                         "labels": list(s.labels), "scores": s.scores})
     return pd.DataFrame(rows, columns=["doc_id", "id", "start", "end", "labels", "scores"])

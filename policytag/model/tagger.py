@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from policytag.model.results import TaggedReport, TaggedSegment
 from policytag.text import model_input, parse_report
 
 
@@ -38,14 +39,17 @@ class Tagger:
         return [self._row(p) for p in P]
 
     def tag_document(self, text: str, doc_id: str | None = None, *, zone: str | None = None,
-                     year: int | None = None, max_segments: int | None = None) -> dict:
+                     year: int | None = None, max_segments: int | None = None) -> TaggedReport:
         """Segment a whole report and tag every segment (offsets into ``text``)."""
         report = parse_report(text, doc_id, zone=zone, year=year, max_segments=max_segments)
         P = self.scores([s.text for s in report.segments], [s.heading for s in report.segments])
-        out = report.as_dict()
-        for seg, p in zip(out["segments"], P):
-            seg.update(self._row(p))
-        return out
+        segments = []
+        for s, p in zip(report.segments, P):
+            row = self._row(p)
+            segments.append(TaggedSegment(s.id, s.start, s.end, s.text, tuple(s.heading), s.part,
+                                          tuple(row["labels"]), row["scores"]))
+        return TaggedReport(report.doc_id, report.title, report.zone, report.year, tuple(report.years),
+                            report.doc_type, tuple(segments), report.detection)
 
     def _row(self, p: np.ndarray) -> dict:
         return {"labels": [t for t, s, th in zip(self.themes, p, self.thresholds) if s >= th],

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from policytag.model.results import TaggedReport
 from policytag.store.tables import HumanLabel, Prediction, Report, Segment
 from policytag.text import content_hash
 
@@ -13,16 +17,18 @@ def find_by_hash(session: Session, text: str) -> Report | None:
     return session.scalar(select(Report).where(Report.content_hash == content_hash(text)))
 
 
-def add_report(session: Session, *, text: str, tagged: dict, model_version: str, source: str | None = None) -> Report:
+def add_report(session: Session, *, text: str, tagged: TaggedReport, model_version: str,
+               source: str | None = None) -> Report:
     """Add a tagged document (``Tagger.tag_document`` output) with its segments and predictions."""
-    report = Report(id=tagged["doc_id"], content_hash=content_hash(text), title=tagged["title"],
-                    zone=tagged["zone"], year=tagged["year"], years=tagged["years"], doc_type=tagged["doc_type"],
-                    detection=tagged["detection"], source=source, text=text, n_chars=len(text),
-                    n_segments=len(tagged["segments"]), model_version=model_version)
-    for pos, s in enumerate(tagged["segments"]):
-        segment = Segment(id=s["id"], position=pos, start=s["start"], end=s["end"], text=s["text"],
-                          heading=s["heading"], part=s["part"])
-        segment.predictions.append(Prediction(model_version=model_version, labels=s["labels"], scores=s["scores"]))
+    report = Report(id=tagged.doc_id, content_hash=content_hash(text), title=tagged.title,
+                    zone=tagged.zone, year=tagged.year, years=list(tagged.years), doc_type=tagged.doc_type,
+                    detection=copy.deepcopy(tagged.detection), source=source, text=text, n_chars=len(text),
+                    n_segments=len(tagged.segments), model_version=model_version)
+    for pos, s in enumerate(tagged.segments):
+        segment = Segment(id=s.id, position=pos, start=s.start, end=s.end, text=s.text,
+                          heading=list(s.heading), part=s.part)
+        segment.predictions.append(Prediction(model_version=model_version, labels=list(s.labels),
+                                              scores=dict(s.scores)))
         report.segments.append(segment)
     session.add(report)
     return report
@@ -45,8 +51,14 @@ def get_report(session: Session, report_id: str) -> Report | None:
                           .options(selectinload(Report.segments).selectinload(Segment.predictions)))
 
 
+def prediction_for(predictions: Iterable[Prediction], model_version: str) -> Prediction | None:
+    """The prediction made by ``model_version`` among a segment's predictions (one per version), or None."""
+    return next((p for p in predictions if p.model_version == model_version), None)
+
+
 def current_prediction(segment: Segment, model_version: str) -> Prediction | None:
-    return next((p for p in segment.predictions if p.model_version == model_version), None)
+    """A segment's prediction under ``model_version`` (its report's current version, for the current one)."""
+    return prediction_for(segment.predictions, model_version)
 
 
 def zones(session: Session) -> list[dict]:
@@ -71,7 +83,7 @@ def latest_human_labels():
 def tagged_rows(session: Session, *, zone: str, year: int | None = None,
                 part: str | None = None) -> list[tuple[list[str], int]]:
     """``(labels, n_chars)`` for every stored segment of a zone: a person's latest labels where a segment
-    was corrected, else the prediction of its report's current model version."""
+    was corrected, else the prediction of its report's current model version (``current_prediction``, in SQL)."""
     latest = latest_human_labels()
     query = (select(Prediction.labels, HumanLabel.labels, Segment.end - Segment.start)
              .join(Segment, Prediction.segment_id == Segment.id)

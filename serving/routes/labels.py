@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from policytag.labels.validate import check_labels
-from policytag.store import human_labels
+from policytag.store import crud, human_labels
 from policytag.store.human_labels import export
 from policytag.store.tables import HumanLabel, Segment
 from policytag.themes import theme_ids
@@ -110,7 +110,7 @@ def _segment(session, segment_id: str) -> Segment:
 def _segment_labels(session, segment: Segment) -> dict:
     rows = list(session.scalars(select(HumanLabel).where(HumanLabel.record_id == segment.id)
                                 .order_by(HumanLabel.id)))
-    current = next((p for p in segment.predictions if p.model_version == segment.report.model_version), None)
+    current = crud.current_prediction(segment, segment.report.model_version)
     return {"segment_id": segment.id, "labels": rows[-1].labels if rows else None,
             "predicted": current.labels if current else None,
             "history": [{"labels": r.labels, "author": r.author, "note": r.note,

@@ -37,8 +37,8 @@ async def create_report(request: Request, response: Response, session: SessionDe
             session.rollback()
         else:
             response.status_code = 201
-            response.headers["Location"] = f"/v1/reports/{tagged['doc_id']}"
-            return _view(session, tagged["doc_id"], settings, created=True)
+            response.headers["Location"] = f"/v1/reports/{tagged.doc_id}"
+            return _view(session, tagged.doc_id, settings, created=True)
     response.status_code = 200
     return _view(session, crud.find_by_hash(session, sub.text).id, settings, created=False)
 

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 from serving.deps import ModelDep, SettingsDep
 from serving.schemas import Problem, TaggedReport
 from serving.submission import OPENAPI_BODY, read_submission
-from serving.tagging import tag_submission
+from serving.tagging import tagged_view
 
 router = APIRouter(tags=["tag"])
 ERRORS = {413: {"model": Problem}, 415: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}}
@@ -18,4 +18,4 @@ ERRORS = {413: {"model": Problem}, 415: {"model": Problem}, 422: {"model": Probl
 async def tag(request: Request, model: ModelDep, settings: SettingsDep) -> dict:
     """Segment and tag a report (JSON text, uploaded file, or plain-text body); nothing is stored."""
     sub = await read_submission(request)
-    return await run_in_threadpool(tag_submission, model, sub, settings)
+    return await run_in_threadpool(tagged_view, model, sub, settings)

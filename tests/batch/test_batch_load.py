@@ -28,11 +28,11 @@ def test_load_stores_each_report_once_and_the_api_counts_them(model_home, champi
     with open_database(f"sqlite:///{data / 'policytag.db'}")() as session:
         report = crud.get_report(session, entry.doc_id)
         assert report.content_hash == content_hash(text) and report.model_version == champion.version
-        assert (report.zone, report.year, report.title) == (expected["zone"], expected["year"], expected["title"])
+        assert (report.zone, report.year, report.title) == (expected.zone, expected.year, expected.title)
         stored = [(s.id, s.start, s.end, s.heading, s.part, crud.current_prediction(s, champion.version).labels,
                    crud.current_prediction(s, champion.version).scores) for s in report.segments]
-        assert stored == [(s["id"], s["start"], s["end"], s["heading"], s["part"], s["labels"], s["scores"])
-                          for s in expected["segments"]]
+        assert stored == [(s.id, s.start, s.end, list(s.heading), s.part, list(s.labels), s.scores)
+                          for s in expected.segments]
 
     settings = Settings(home=model_home, data_dir=data, seeds_dir=ROOT / "seeds", labels_dir=ROOT / "labels",
                         database_url=None, api_key=None, bootstrap_resamples=50)

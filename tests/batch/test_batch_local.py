@@ -44,11 +44,11 @@ def test_rows_are_what_the_registered_model_gives_for_each_document(local_seeds_
     doc = champion.tagger.tag_document(seed_texts[entry.doc_id], entry.doc_id, zone=entry.zone,
                                        year=entry.years[0])
     rows = segments[segments["doc_id"] == entry.doc_id].sort_values("position")
-    assert list(rows["segment_id"]) == [s["id"] for s in doc["segments"]]
-    assert [list(v) for v in rows["labels"]] == [s["labels"] for s in doc["segments"]]
-    assert [list(h) for h in rows["heading"]] == [s["heading"] for s in doc["segments"]]
+    assert list(rows["segment_id"]) == [s.id for s in doc.segments]
+    assert [list(v) for v in rows["labels"]] == [list(s.labels) for s in doc.segments]
+    assert [list(h) for h in rows["heading"]] == [list(s.heading) for s in doc.segments]
     for t in champion.themes:
-        assert list(rows[f"score_{t}"]) == [s["scores"][t] for s in doc["segments"]]
+        assert list(rows[f"score_{t}"]) == [s.scores[t] for s in doc.segments]
 
 
 def test_documents_table_has_one_row_per_report(local_seeds_run, seed_texts):

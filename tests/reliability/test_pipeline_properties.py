@@ -315,12 +315,12 @@ def test_tagging_arbitrary_text(tagger, text):
         return
     assert tagger.tag_document(text) == first, "tagging is deterministic"
     themes = set(tagger.themes)
-    for seg in first["segments"]:
-        assert set(seg["labels"]) <= themes
-        assert set(seg["scores"]) == themes
-        assert all(0.0 <= s <= 1.0 for s in seg["scores"].values()), seg["scores"]
-        assert text[seg["start"]:seg["end"]] == seg["text"]
-    json.dumps(first, ensure_ascii=False, allow_nan=False)
+    for seg in first.segments:
+        assert set(seg.labels) <= themes
+        assert set(seg.scores) == themes
+        assert all(0.0 <= s <= 1.0 for s in seg.scores.values()), seg.scores
+        assert text[seg.start:seg.end] == seg.text
+    json.dumps(first.as_dict(), ensure_ascii=False, allow_nan=False)
 
 
 # --- HTML uploads -----------------------------------------------------------------------------
