@@ -1,5 +1,6 @@
 """Data checks on the double-annotated corpus (labels/corpus): sources, schema, spread, agreement."""
 
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -82,3 +83,17 @@ def test_passes_agree_to_the_target_kappa(corpus):
     figures = corpus_agreement(corpus, theme_ids(LABELS))
     kappas = {t: m["kappa"] for t, m in figures["all"]["themes"].items()}
     assert min(kappas.values()) >= 0.85, kappas
+
+
+def test_cli_check_and_agreement_cover_the_corpus():
+    from typer.testing import CliRunner
+
+    from policytag.cli import app
+
+    runner = CliRunner()
+    check = runner.invoke(app, ["labels", "check"])
+    assert check.exit_code == 0, check.output
+    assert json.loads(check.output)["problems"] == []
+    agreement = json.loads(runner.invoke(app, ["labels", "agreement"]).output)
+    assert set(agreement["corpus"]) >= {"all", "zone", "government", "adjudicated"}
+    assert agreement["corpus"]["all"]["segments"] == len(read_jsonl(LABELS / CORPUS_FILE))
