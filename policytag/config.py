@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     max_segments: int = 5_000  # per report
     request_timeout_s: float = 120.0
     bootstrap_resamples: int = 1000
+    cache: Path | None = None  # POLICYTAG_CACHE: where the converted encoder is kept (~/.cache/policytag)
 
     @property
     def seeds(self) -> Path:
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     @property
     def shared(self) -> Path:
         return self.shared_dir or self.home.parent / "shared"
+
+    @property
+    def encoder_cache(self) -> Path:
+        return self.cache or Path.home() / ".cache" / "policytag"
 
     @property
     def data(self) -> Path:

