@@ -1,6 +1,6 @@
 """Batch tagging of a whole archive with the registered model, locally or on Apache Spark.
 
-``policytag batch --input PATH --output PATH [--engine local|spark]`` (``policytag/cli_batch.py``);
+``policytag batch --input PATH --output PATH [--engine local|spark]`` (``policytag/cli/batch.py``);
 docs/batch.md describes the tables and the engines. The model comes from ``policytag.registry``
 (resolved once on the driver, loaded once per process). Modules, one job each:
 

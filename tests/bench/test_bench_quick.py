@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from policytag.cli_bench import register
+from policytag.cli.bench import register
 
 ROOT = Path(__file__).resolve().parents[2]
 

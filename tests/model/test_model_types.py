@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_cli_and_api_choices_are_the_table_plus_all():
-    from policytag.cli_model import MODEL_CHOICES
+    from policytag.cli.model import MODEL_CHOICES
     from serving.routes.models import RetrainRequest
     from training.train import HEADING_HELPS, MODEL_TYPES
 

@@ -1,4 +1,4 @@
-"""The ``policytag`` command line: every command prints JSON/JSONL; exit 0 ok, 2 bad input."""
+"""``policytag segment``: one report file, segmented, as JSON (zone, years, type, segments)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,8 @@ from typing import Annotated
 
 import typer
 
-from policytag.cli_batch import register as register_batch_command
-from policytag.cli_bench import register as register_bench_command
-from policytag.cli_io import emit, fail
-from policytag.cli_labels import labels_app
-from policytag.cli_model import register as register_model_commands
-from policytag.cli_retrain import register as register_retrain_commands
-from policytag.cli_serve import register as register_serve_commands
+from policytag.cli.io import emit, fail
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
-
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Tag Chinese zone work reports with policy themes.")
-
-@app.callback()
-def root() -> None:
-    """Tag Chinese zone work reports with policy themes."""
 
 
 def read_report_file(path: Path, zone: str | None = None, year: int | None = None):
@@ -35,7 +22,6 @@ def read_report_file(path: Path, zone: str | None = None, year: int | None = Non
         fail(f"{path}: {exc}")
 
 
-@app.command()
 def segment(
     file: Annotated[Path, typer.Argument(help="Report file (.txt in UTF-8 or GB18030).")],
     zone: Annotated[str | None, typer.Option(help="Zone name; overrides detection.")] = None,
@@ -49,12 +35,5 @@ def segment(
     emit(out)
 
 
-app.add_typer(labels_app, name="labels")
-register_model_commands(app)
-register_serve_commands(app)
-register_retrain_commands(app, labels_app)
-register_bench_command(app)
-register_batch_command(app)
-
-if __name__ == "__main__":  # pragma: no cover
-    app()
+def register(app: typer.Typer) -> None:
+    app.command()(segment)

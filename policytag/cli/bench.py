@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from policytag.cli_io import fail
+from policytag.cli.io import fail
 from policytag.config import PROJECT_ROOT
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from policytag.cli_io import emit, fail
+from policytag.cli.io import emit, fail
 from policytag.config import get_settings
 from policytag.model import model_types
 

@@ -1,0 +1,30 @@
+"""The ``policytag`` command line, the top layer: one module per command group; every command prints
+JSON/JSONL; exit 0 ok, 2 bad input.
+
+``segment`` (one report), ``model`` (train, predict, evaluate), ``serve`` (run, serve), ``labels`` (check,
+realign, agreement, corpus tools), ``retrain`` (export, pull, correct), ``batch``, ``bench``; ``io`` holds
+the output conventions they share.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from policytag.cli import batch, bench, labels, model, retrain, segment, serve
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Tag Chinese zone work reports with policy themes.")
+
+
+@app.callback()
+def root() -> None:
+    """Tag Chinese zone work reports with policy themes."""
+
+
+segment.register(app)
+app.add_typer(labels.labels_app, name="labels")
+model.register(app)
+serve.register(app)
+retrain.register(app, labels.labels_app)
+bench.register(app)
+batch.register(app)
