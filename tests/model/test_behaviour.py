@@ -26,7 +26,10 @@ MINIMUM = {
 
 @pytest.fixture(scope="module", params=["tfidf", "encoder"])
 def tagger(request):
-    examples = load_examples(LABELS)
+    """A tagger of each type. TF-IDF learns from all the labels, the corpus included (as the champion
+    does); the encoder from the seeds and authored examples only, because embedding the corpus's
+    6,000 segments takes minutes on two cores (its corpus figures are in the README)."""
+    examples = load_examples(LABELS, include_corpus=request.param == "tfidf")
     themes = theme_ids(LABELS)
     ev = evaluate_config(TrainConfig(model_type=request.param), examples, themes)
     return fit_tagger(ev, examples, themes)
@@ -53,9 +56,8 @@ def test_investment_wording_to_approval_wording_moves_the_right_scores(tagger):
     assert b["scores"]["bizenv"] > a["scores"]["bizenv"] + 0.2
 
 
-def test_ritual_opening_formula_alone_is_not_party(tagger, request):
-    if tagger.model_type == "tfidf":  # known weakness, see README "Training"; strict: passing would fail
-        request.applymarker(pytest.mark.xfail(strict=True, reason="TF-IDF reads 习近平…党的二十大 as 党建 words"))
+def test_ritual_opening_formula_alone_is_not_party(tagger):
+    # TF-IDF trained on the seeds alone read 习近平…党的二十大 as 党建 words; the corpus taught it otherwise.
     opening = "以习近平新时代中国特色社会主义思想为指导,全面贯彻落实党的二十大精神,锚定高质量发展首要任务。"
     (row,) = tagger.tag_segments([opening])
     assert "party" not in row["labels"], row
