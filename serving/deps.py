@@ -19,7 +19,8 @@ _api_key = APIKeyHeader(name=API_KEY_HEADER, auto_error=False,
                         description="Required on write endpoints when the service has POLICYTAG_API_KEY set.")
 
 
-def get_settings(request: Request) -> Settings:
+def request_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
     return request.app.state.settings
 
 
@@ -35,7 +36,7 @@ def get_model(request: Request) -> ServedModel:
         raise HTTPException(503, f"no model is served: {exc}") from exc
 
 
-def require_api_key(settings: Annotated[Settings, Depends(get_settings)],
+def require_api_key(settings: Annotated[Settings, Depends(request_settings)],
                     key: Annotated[str | None, Security(_api_key)] = None) -> str:
     """The name of the caller's key (``anonymous`` when no key is configured)."""
     keys = settings.write_keys
@@ -52,7 +53,7 @@ def require_api_key(settings: Annotated[Settings, Depends(get_settings)],
     return name
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(request_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 ModelDep = Annotated[ServedModel, Depends(get_model)]
 WriteAccess = Depends(require_api_key)

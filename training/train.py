@@ -18,7 +18,7 @@ from policytag.text import model_input
 from policytag.themes import theme_ids
 from training.data import EVALUATED_SOURCES, Example, document_folds, label_matrix, load_examples
 from training.evaluate import choose_thresholds, cross_validated_metrics, held_out_index, learning_curve, out_of_fold
-from training.report import log_run
+from training.tracking import log_run
 
 log = logging.getLogger(__name__)
 MODEL_TYPES = tuple(model_types.MODEL_TYPES)

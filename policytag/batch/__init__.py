@@ -5,10 +5,10 @@ docs/batch.md describes the tables and the engines. The model comes from ``polic
 (resolved once on the driver, loaded once per process). Modules, one job each:
 
 * ``inputs``: read and check the input (folder of report files, JSONL, Parquet)
-* ``tagging``: the one per-document step (``Tagger.tag_document`` → rows) both engines run
+* ``rows``: the one per-document step (``Tagger.tag_document`` → rows) both engines run
 * ``schema``: the tables' columns, as Arrow and Spark schemas
 * ``local``: the local engine; ``spark_session``, ``spark_engine``, ``worker``: the Spark engine
-* ``coverage``: the per-zone coverage table; ``output``: the output folder
+* ``coverage_table``: the per-zone coverage table; ``output``: the output folder
 * ``load``: ``--load`` into the service's database; ``run``: one run, end to end
 """
 

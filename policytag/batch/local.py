@@ -6,7 +6,7 @@ from pathlib import Path
 
 from policytag.batch import output, schema
 from policytag.batch.inputs import Source, iter_documents
-from policytag.batch.tagging import tag
+from policytag.batch.rows import tag
 from policytag.registry import ModelRef, load
 
 

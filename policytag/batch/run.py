@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policytag.batch import output, schema
-from policytag.batch.coverage import coverage_rows
+from policytag.batch.coverage_table import coverage_rows
 from policytag.batch.inputs import BatchInputError, open_source, validate
 from policytag.registry import NoModelError, load, redacted, resolve
 

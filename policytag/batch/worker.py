@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from policytag.batch.inputs import InputDoc
+from policytag.batch.rows import tag
 from policytag.batch.schema import names, tagged_columns
-from policytag.batch.tagging import tag
 from policytag.registry import ModelRef, load
 
 CHUNK = 32  # reports per output frame: bounds a task's memory

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from training.report import CARRIED, model_code
+from training.tracking import CARRIED, model_code
 
 
 def test_model_code_is_text_model_and_settings(tmp_path):

@@ -29,7 +29,7 @@ def test_unknown_model_type_names_the_choices():
 
 
 def test_model_pins_are_the_pyproject_pins():
-    from training.report import MODEL_PACKAGES, pip_requirements
+    from training.tracking import MODEL_PACKAGES, pip_requirements
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
     pinned = {d.split("==")[0].lower(): d.split("#")[0].strip() for d in declared}
