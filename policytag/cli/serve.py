@@ -21,7 +21,7 @@ def run(
 ) -> None:
     """The main job: train a champion if none is registered, store the seeds, serve the API."""
     from policytag import registry
-    from policytag.model.model_types import MODEL_TYPES
+    from policytag.model.model_types import FIRST_MODEL_TYPE
     from policytag.store.db import make_engine, make_sessionmaker, migrate
     from serving.ingest import ingest_seeds
     from serving.served_model import load_champion
@@ -33,7 +33,7 @@ def run(
     if current is None:
         emit({"event": "training", "reason": "no model registered as @champion",
               "store": registry.tracking_uri(settings.home)})
-        emit({"event": "trained", **train(settings.home, settings.labels, list(MODEL_TYPES))})
+        emit({"event": "trained", **train(settings.home, settings.labels, [FIRST_MODEL_TYPE])})
     else:
         emit({"event": "champion", "version": str(current.version), "run_id": current.run_id})
     model = load_champion(settings.home)
