@@ -1,6 +1,7 @@
 """Training with a real (temporary) MLflow store: log, register, champion alias, pyfunc, CLI."""
 
 import json
+import shutil
 from pathlib import Path
 
 import mlflow.pyfunc
@@ -100,16 +101,17 @@ def test_predict_and_evaluate_cli(store, tmp_path, monkeypatch):
 
 
 def test_main_job_trains_when_no_champion_then_reuses_it(tmp_path, monkeypatch):
-    import training.train
-
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path}/mlflow.db")
     monkeypatch.setenv("POLICYTAG_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setattr(training.train, "MODEL_TYPES", ("tfidf",))  # keep the test small
+    # The main job's flow, on the labels without the corpus (seconds; the tests above cover the corpus).
+    shutil.copytree(LABELS, tmp_path / "labels", ignore=shutil.ignore_patterns("corpus"))
+    monkeypatch.setenv("POLICYTAG_LABELS_DIR", str(tmp_path / "labels"))
     get_settings.cache_clear()
     first = CliRunner().invoke(app, ["run", "--no-serve"])
     assert first.exit_code == 0, first.output
     events = [json.loads(line) for line in first.stdout.splitlines()]
     assert events[0]["event"] == "training" and events[1]["event"] == "trained"
+    assert [r["model_type"] for r in events[1]["runs"]] == ["tfidf"]  # the main job trains one type
     seeds = [e for e in events if e["event"] == "seed"]
     assert [e["created"] for e in seeds] == [True] * 5 and sum(e["segments"] for e in seeds) == 184
     assert (tmp_path / "data" / "policytag.db").is_file()

@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.live_service import ROOT
 from tests.live_service import Service as LiveService
 
 KEY = "k-schema-fuzz"
@@ -76,7 +77,11 @@ def service(model_home, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("schema-fuzz")
     home = private_copy(model_home, tmp)
     original = snapshot(model_home)
-    live = LiveService(home, tmp / "data", command="run", key=KEY, env={"POLICYTAG_BOOTSTRAP_RESAMPLES": "50"})
+    # Retraining reads a labels copy without the corpus: seconds, not minutes (test_training covers the corpus).
+    labels = tmp / "labels"
+    shutil.copytree(ROOT / "labels", labels, ignore=shutil.ignore_patterns("corpus"))
+    live = LiveService(home, tmp / "data", command="run", key=KEY,
+                       env={"POLICYTAG_BOOTSTRAP_RESAMPLES": "50", "POLICYTAG_LABELS_DIR": str(labels)})
     live.start()
     yield {"base": live.base, "log": live.log, "home": home, "model_home": model_home, "original": original,
            "runs": run_dirs(home)}
