@@ -27,7 +27,7 @@ class TagRequest(BaseModel):
     title: str | None = Field(None, max_length=500, description="Title; overrides detection.")
 
 
-class ModelRef(BaseModel):
+class ServedModelVersion(BaseModel):
     name: str
     version: str
 
@@ -62,7 +62,7 @@ class Coverage(BaseModel):
     untagged: ShareEntry
 
 
-class TaggedReport(BaseModel):
+class TagResponse(BaseModel):
     report_id: str | None = Field(None, description="Set when the report is stored.")
     created: bool | None = Field(None, description="False when the same text was already stored.")
     title: str | None
@@ -72,13 +72,13 @@ class TaggedReport(BaseModel):
     doc_type: str
     detection: dict
     source: str | None = None
-    model: ModelRef
+    model: ServedModelVersion
     segments: list[TaggedSegment]
     coverage: Coverage
     warnings: list[str] = []
 
 
-class StoredReport(TaggedReport):
+class StoredReport(TagResponse):
     text: str
     created_at: datetime
 

@@ -31,7 +31,7 @@ def tag_submission(model: ServedModel, sub: Submission, settings: Settings) -> T
 
 
 def tagged_view(model: ServedModel, sub: Submission, settings: Settings) -> dict:
-    """The API's view of a submission tagged and not stored (``TaggedReport`` schema fields)."""
+    """The API's view of a submission tagged and not stored (``TagResponse`` schema fields)."""
     doc = tag_submission(model, sub, settings).as_dict()
     doc["source"] = sub.source
     doc["model"] = {"name": model.name, "version": model.version}

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from serving.deps import ModelDep, SettingsDep
-from serving.schemas import Problem, TaggedReport
+from serving.schemas import Problem, TagResponse
 from serving.submission import OPENAPI_BODY, read_submission
 from serving.tagging import tagged_view
 
@@ -14,7 +14,7 @@ router = APIRouter(tags=["tag"])
 ERRORS = {413: {"model": Problem}, 415: {"model": Problem}, 422: {"model": Problem}, 503: {"model": Problem}}
 
 
-@router.post("/tag", response_model=TaggedReport, responses=ERRORS, openapi_extra=OPENAPI_BODY)
+@router.post("/tag", response_model=TagResponse, responses=ERRORS, openapi_extra=OPENAPI_BODY)
 async def tag(request: Request, model: ModelDep, settings: SettingsDep) -> dict:
     """Segment and tag a report (JSON text, uploaded file, or plain-text body); nothing is stored."""
     sub = await read_submission(request)
