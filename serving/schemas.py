@@ -149,7 +149,7 @@ class ModelInfo(BaseModel):
     model_type: str
     themes: list[dict]
     thresholds: dict[str, float]
-    metrics: dict[str, float] = Field(description="Grouped (leave-one-document-out) cross-validation metrics.")
+    metrics: dict[str, float] = Field(description="Cross-validation metrics, folds grouped by document.")
     loaded_at: str
 
 
