@@ -69,7 +69,7 @@ def _serve(settings, model) -> None:
           "not set: write endpoints are open; set POLICYTAG_API_KEY=<secret> before starting to protect them"})
     try:
         # Keep-alive 30 s, not uvicorn's 5 s: a pooled client that reuses a connection just as the server
-        # closes it gets "connection reset"; under load that race hit 1 of 2,000 requests at concurrency 16.
+        # closes it gets "connection reset" (the likely cause of one reset seen in the concurrency-16 load test).
         uvicorn.run(create_app(settings, model=model), host=settings.host, port=settings.port, log_level="info",
                     timeout_keep_alive=30)
     except OSError as exc:
