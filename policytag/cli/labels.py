@@ -21,7 +21,7 @@ from policytag.labels.corpus import (
     segment_source,
     zone_sources,
 )
-from policytag.labels.files import CORPUS_FILE, GOLD_DIR, load_labelled, read_jsonl, write_jsonl
+from policytag.labels.files import GOLD_DIR, load_labelled, read_corpus, read_jsonl, write_corpus, write_jsonl
 from policytag.labels.realign import realign
 from policytag.labels.validate import check_records
 from policytag.seeds import load_seed, read_manifest
@@ -87,8 +87,8 @@ def agreement_cmd() -> None:
     passes = settings.labels / "passes"
     themes = theme_ids(settings.labels)
     out = {"seeds": agreement(read_jsonl(passes / "pass_a.jsonl"), read_jsonl(passes / "pass_b.jsonl"), themes)}
-    if (settings.labels / CORPUS_FILE).is_file():
-        out["corpus"] = corpus_agreement(read_jsonl(settings.labels / CORPUS_FILE), themes)
+    if corpus := read_corpus(settings.labels):
+        out["corpus"] = corpus_agreement(corpus, themes)
     emit(out)
 
 
@@ -137,7 +137,7 @@ def corpus_merge(
     work: Annotated[Path, typer.Option(help="Annotation workspace.")] = Path("labels/corpus/work"),
 ) -> None:
     """Merge tasks, passes a and b, the adjudications (passes/c) and the rule reviews (passes/r)
-    into labels/corpus/records.jsonl."""
+    into labels/corpus/records/ (files per genre)."""
     settings = get_settings()
     tasks = [t for p in sorted(work.glob("tasks-*.jsonl")) for t in read_jsonl(p)]
 
@@ -150,7 +150,7 @@ def corpus_merge(
     records, unresolved = merge_passes(tasks, labels_of("a"), labels_of("b"), decisions("c"), decisions("r"))
     for r in records:
         r["source"] = "corpus"
-    write_jsonl(settings.labels / CORPUS_FILE, records)
+    write_corpus(settings.labels, records)
     emit({"records": len(records), "unresolved": len(unresolved), "unresolved_ids": unresolved[:50],
           "adjudicated": sum("adjudication" in r for r in records),
           "relabelled": sum("relabelled" in r for r in records)})
@@ -160,4 +160,4 @@ def corpus_merge(
 def corpus_stats_cmd() -> None:
     """Counts of the corpus per genre, theme, region, year and document kind (the data card's figures)."""
     settings = get_settings()
-    emit(corpus_stats(read_jsonl(settings.labels / CORPUS_FILE), theme_ids(settings.labels)))
+    emit(corpus_stats(read_corpus(settings.labels), theme_ids(settings.labels)))

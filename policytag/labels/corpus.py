@@ -18,9 +18,6 @@ from policytag.labels.agreement import agreement
 from policytag.labels.files import read_jsonl
 from policytag.text import decode_report, parse_report
 
-CORPUS_DIR = "corpus"
-RECORDS_FILE = "records.jsonl"
-
 GENRE_ZONE = "zone"
 GENRE_GOVERNMENT = "government"
 

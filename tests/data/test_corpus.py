@@ -8,7 +8,7 @@ import pytest
 
 from policytag.labels.corpus import (corpus_agreement, government_sources, read_heldout, segment_source,
                                      zone_sources)
-from policytag.labels.files import CORPUS_FILE, load_labelled, read_jsonl
+from policytag.labels.files import load_labelled, read_corpus
 from policytag.labels.validate import check_records
 from policytag.themes import theme_ids
 
@@ -19,7 +19,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="module")
 def corpus():
-    return read_jsonl(LABELS / CORPUS_FILE)
+    return read_corpus(LABELS)
 
 
 def test_no_record_comes_from_a_held_out_source(corpus):
@@ -96,4 +96,4 @@ def test_cli_check_and_agreement_cover_the_corpus():
     assert json.loads(check.output)["problems"] == []
     agreement = json.loads(runner.invoke(app, ["labels", "agreement"]).output)
     assert set(agreement["corpus"]) >= {"all", "zone", "government", "adjudicated"}
-    assert agreement["corpus"]["all"]["segments"] == len(read_jsonl(LABELS / CORPUS_FILE))
+    assert agreement["corpus"]["all"]["segments"] == len(read_corpus(LABELS))

@@ -48,3 +48,16 @@ def test_batches_are_consecutive_numbered_and_even():
     assert [len(b) for b in batches] == [3, 4, 3]
     assert [t["id"] for b in batches for t in b] == [str(i) for i in range(10)]
     assert [t["k"] for t in batches[1]] == [1, 2, 3, 4]
+
+
+def test_the_corpus_is_written_in_files_of_bounded_size_and_read_back_whole(tmp_path, monkeypatch):
+    from policytag.labels import files
+
+    monkeypatch.setattr(files, "CORPUS_FILE_RECORDS", 2)
+    records = [{"id": str(i), "genre": "zone" if i % 3 else "government"} for i in range(7)]
+    (tmp_path / files.CORPUS_DIR).mkdir(parents=True)
+    (tmp_path / files.CORPUS_DIR / "stale.jsonl").write_text('{"id": "old", "genre": "zone"}\n')
+    files.write_corpus(tmp_path, records)
+    names = sorted(p.name for p in (tmp_path / files.CORPUS_DIR).glob("*.jsonl"))
+    assert names == ["government-1.jsonl", "government-2.jsonl", "zone-1.jsonl", "zone-2.jsonl"]
+    assert sorted(r["id"] for r in files.read_corpus(tmp_path)) == sorted(r["id"] for r in records)
