@@ -29,10 +29,10 @@ def retag_reports(sessions: sessionmaker, model: ServedModel, *, all_reports: bo
             for seg, out in zip(report.segments, tagged):
                 existing = crud.current_prediction(seg, model.version)
                 if existing is None:
-                    seg.predictions.append(Prediction(model_version=model.version, labels=out["labels"],
-                                                      scores=out["scores"]))
+                    seg.predictions.append(Prediction(model_version=model.version, labels=list(out.labels),
+                                                      scores=out.scores))
                 else:
-                    existing.labels, existing.scores = out["labels"], out["scores"]
+                    existing.labels, existing.scores = list(out.labels), out.scores
             report.model_version = model.version
             session.commit()
             segments += len(tagged)

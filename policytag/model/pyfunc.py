@@ -37,7 +37,8 @@ def predict_frame(tagger, frame: pd.DataFrame) -> pd.DataFrame:
                     if "heading" in segs else None)
         for seg_id, text, tagged in zip(ids[~is_doc], segs["text"],
                                         tagger.tag_segments(list(segs["text"]), headings)):
-            rows.append({"doc_id": None, "id": seg_id, "start": 0, "end": len(text), **tagged})
+            rows.append({"doc_id": None, "id": seg_id, "start": 0, "end": len(text),
+                         "labels": list(tagged.labels), "scores": tagged.scores})
     for doc_id, text in zip(ids[is_doc], frame["text"][is_doc]):
         doc = tagger.tag_document(text, doc_id)
         for s in doc.segments:

@@ -1,4 +1,5 @@
-"""What the tagger returns: a frozen :class:`TaggedReport` of :class:`TaggedSegment` s.
+"""What the tagger returns: :class:`SegmentTags` for pre-cut segments, a frozen :class:`TaggedReport`
+of :class:`TaggedSegment` s for a whole report.
 
 This is the contract between the model and whatever stores or shows its output (the store, the batch
 tables, the API). Dicts appear only at those edges, through :meth:`TaggedReport.as_dict`.
@@ -8,6 +9,12 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SegmentTags:
+    labels: tuple[str, ...]  # theme ids whose score reaches the theme's threshold
+    scores: dict[str, float]  # theme id → probability (rounded to 4 places)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from policytag.model.results import TaggedReport, TaggedSegment
+from policytag.model.results import SegmentTags, TaggedReport, TaggedSegment
 from policytag.text import model_input, parse_report
 
 
@@ -33,10 +33,9 @@ class Tagger:
             return np.zeros((0, len(self.themes)))
         return self.classifier.predict_proba(inputs)
 
-    def tag_segments(self, texts: list[str], headings: list[list[str]] | None = None) -> list[dict]:
-        """``{"labels", "scores"}`` for each pre-cut segment."""
-        P = self.scores(texts, headings)
-        return [self._row(p) for p in P]
+    def tag_segments(self, texts: list[str], headings: list[list[str]] | None = None) -> list[SegmentTags]:
+        """Labels and scores of each pre-cut segment."""
+        return [self._tags(p) for p in self.scores(texts, headings)]
 
     def tag_document(self, text: str, doc_id: str | None = None, *, zone: str | None = None,
                      year: int | None = None, max_segments: int | None = None) -> TaggedReport:
@@ -45,12 +44,12 @@ class Tagger:
         P = self.scores([s.text for s in report.segments], [s.heading for s in report.segments])
         segments = []
         for s, p in zip(report.segments, P):
-            row = self._row(p)
+            tags = self._tags(p)
             segments.append(TaggedSegment(s.id, s.start, s.end, s.text, tuple(s.heading), s.part,
-                                          tuple(row["labels"]), row["scores"]))
+                                          tags.labels, tags.scores))
         return TaggedReport(report.doc_id, report.title, report.zone, report.year, tuple(report.years),
                             report.doc_type, tuple(segments), report.detection)
 
-    def _row(self, p: np.ndarray) -> dict:
-        return {"labels": [t for t, s, th in zip(self.themes, p, self.thresholds) if s >= th],
-                "scores": {t: round(float(s), 4) for t, s in zip(self.themes, p)}}
+    def _tags(self, p: np.ndarray) -> SegmentTags:
+        return SegmentTags(tuple(t for t, s, th in zip(self.themes, p, self.thresholds) if s >= th),
+                           {t: round(float(s), 4) for t, s in zip(self.themes, p)})

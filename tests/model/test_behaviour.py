@@ -38,32 +38,32 @@ def tagger(request):
 @pytest.mark.parametrize("theme", list(MINIMUM))
 def test_minimum_functionality(tagger, theme):
     (row,) = tagger.tag_segments([MINIMUM[theme]])
-    assert theme in row["labels"], row
+    assert theme in row.labels, row
 
 
 @pytest.mark.parametrize("zone,n,m,k", [("滨海高新区", 360, 85, 12), ("乌鲁木齐经开区", 1200, 413, 3),
                                         ("园区", 7, 2, 1), ("赣江新区高新技术产业开发区", 58, 19, 26)])
 def test_fire_safety_is_safety_whatever_the_zone_or_numbers(tagger, zone, n, m, k):
     (row,) = tagger.tag_segments([FIRE_SAFETY.format(zone=zone, n=n, m=m, k=k)])
-    assert "safety" in row["labels"], row
+    assert "safety" in row.labels, row
 
 
 def test_investment_wording_to_approval_wording_moves_the_right_scores(tagger):
     investment = "组建招商专班赴长三角开展招商推介,新引进签约项目12个,合同投资额35亿元。"
     approval = "推行不见面审批和告知承诺制,工程建设项目审批时限压缩至35个工作日。"
     (a, b) = tagger.tag_segments([investment, approval])
-    assert a["scores"]["investment"] > b["scores"]["investment"] + 0.2
-    assert b["scores"]["bizenv"] > a["scores"]["bizenv"] + 0.2
+    assert a.scores["investment"] > b.scores["investment"] + 0.2
+    assert b.scores["bizenv"] > a.scores["bizenv"] + 0.2
 
 
 def test_ritual_opening_formula_alone_is_not_party(tagger):
     # TF-IDF trained on the seeds alone read 习近平…党的二十大 as 党建 words; the corpus taught it otherwise.
     opening = "以习近平新时代中国特色社会主义思想为指导,全面贯彻落实党的二十大精神,锚定高质量发展首要任务。"
     (row,) = tagger.tag_segments([opening])
-    assert "party" not in row["labels"], row
+    assert "party" not in row.labels, row
 
 
 def test_output_figures_carry_no_theme(tagger):
     figures = "全年实现地区生产总值52亿元,同比增长6.1%;规模以上工业增加值增长8.3%,社会消费品零售总额18亿元。"
     (row,) = tagger.tag_segments([figures])
-    assert row["labels"] == [], row
+    assert row.labels == (), row

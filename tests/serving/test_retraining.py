@@ -72,7 +72,7 @@ def test_requests_in_flight_finish_on_the_model_they_started_with(client):
         t.join()
     assert errors == [] and set(versions) == {"1"} and reloaded["version"] == "1"
     assert slot.get() is not old  # a fresh object replaced the old one; the old one stayed usable
-    assert old.tagger.tag_segments(["全年新签约项目32个。"])[0]["scores"]
+    assert old.tagger.tag_segments(["全年新签约项目32个。"])[0].scores
 
 
 def test_a_killed_job_leaves_champion_and_labels_untouched(client, home):
