@@ -1,7 +1,7 @@
 """Background retraining: one job at a time, in a child process, its state kept in the database.
 
 The child (``policytag retrain``) snapshots the labels, trains, registers, and
-moves ``@champion`` only if the new model is at least as good. The service then
+moves ``@champion`` only if the new model is better. The service then
 swaps to the new champion. Killing the child leaves the champion and every
 stored label as they were: nothing is promoted before the very end, and the
 child never writes labels.
@@ -46,7 +46,7 @@ class RetrainRunner:
                 job.status, job.error, job.finished_at = "failed", "the service stopped while the job ran", utcnow()
             session.commit()
 
-    def start(self, requested_by: str, model: str = "all", include_authored: bool = True) -> str:
+    def start(self, requested_by: str, model: str = "all", include_authored: bool = True, force: bool = False) -> str:
         with self._lock:
             with self.sessions() as session:
                 running = session.scalar(select(Job).where(Job.kind == "retrain", Job.status.in_(ACTIVE)))
@@ -61,7 +61,8 @@ class RetrainRunner:
             log_dir.mkdir(parents=True, exist_ok=True)
             log = (log_dir / f"{job_id}.log").open("w", encoding="utf-8")
             cmd = [sys.executable, "-m", "policytag.cli", "retrain", "--model", model,
-                   "--include-authored" if include_authored else "--no-include-authored"]
+                   "--include-authored" if include_authored else "--no-include-authored",
+                   *(["--force"] if force else [])]
             proc = self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True, env=self._env())
             self._update(job_id, pid=proc.pid)
         threading.Thread(target=self._watch, args=(job_id, proc, log), daemon=True).start()

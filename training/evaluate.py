@@ -12,6 +12,8 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.metrics import precision_recall_curve
 
+from policytag.model.calibration import PlattCalibration
+
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -60,13 +62,45 @@ def held_out_index(folds) -> np.ndarray:
     return np.concatenate([test for _, _, test in folds])
 
 
-def out_of_fold(make_model: Callable, inputs: list[str], Y: np.ndarray, folds) -> np.ndarray:
-    """Probabilities for every evaluated example from a model that never saw its document."""
+def out_of_fold(make_model: Callable, inputs: list[str], Y: np.ndarray, folds,
+                groups: np.ndarray | None = None) -> tuple[np.ndarray, list[dict]]:
+    """Probabilities for every evaluated example from a model that never saw its document, and per fold
+    what fitting chose (``best_epoch`` where a model stops early on held-out documents of ``groups``)."""
     P = np.full(Y.shape, np.nan)
-    for _, train, test in folds:
-        model = make_model().fit([inputs[i] for i in train], Y[train])
+    fits = []
+    for name, train, test in folds:
+        model = make_model().fit([inputs[i] for i in train], Y[train],
+                                 groups=None if groups is None else groups[train])
         P[test] = model.predict_proba([inputs[i] for i in test])
-    return P
+        fits.append({"fold": name, **({"best_epoch": int(model.best_epoch_),
+                                       "validation_loss": list(model.validation_loss_)}
+                                      if hasattr(model, "best_epoch_") else {})})
+    return P, fits
+
+
+def cross_fitted_calibration(Y: np.ndarray, P: np.ndarray, folds) -> np.ndarray:
+    """Calibrated out-of-fold probabilities: each fold's with a calibration fitted on the other folds."""
+    evaluated = held_out_index(folds)
+    out = P.copy()
+    for _, _, test in folds:
+        others = np.setdiff1d(evaluated, test)
+        out[test] = PlattCalibration.fit(Y[others], P[others]).apply(P[test])
+    return out
+
+
+def calibration_error(Y: np.ndarray, P: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error, averaged over themes: per theme, the mean |score − observed rate| over
+    ten equal-width score bins, weighted by the bin's share of segments."""
+    errors = []
+    for k in range(Y.shape[1]):
+        which = np.minimum((P[:, k] * bins).astype(int), bins - 1)
+        error = 0.0
+        for b in range(bins):
+            in_bin = which == b
+            if in_bin.any():
+                error += in_bin.mean() * abs(P[in_bin, k].mean() - Y[in_bin, k].mean())
+        errors.append(error)
+    return float(np.mean(errors))
 
 
 def cross_validated_metrics(Y: np.ndarray, P: np.ndarray, folds, themes: list[str],
@@ -115,7 +149,7 @@ def learning_curve(make_model: Callable, inputs: list[str], Y: np.ndarray, folds
             train_docs = sorted({docs[i] for i in train if evaluated[i]}, key=order.get)
             keep = set(train_docs[:max(1, int(np.ceil(fraction * len(train_docs))))])
             subset = [i for i in train if not evaluated[i] or docs[i] in keep]
-            model = make_model().fit([inputs[i] for i in subset], Y[subset])
+            model = make_model().fit([inputs[i] for i in subset], Y[subset], groups=docs[subset])
             P[test] = model.predict_proba([inputs[i] for i in test])
         out[fraction] = cross_validated_metrics(Y, P, folds, themes, genres)
     return out

@@ -6,18 +6,28 @@ import hashlib
 import json
 import logging
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from policytag import registry
 from policytag.model import model_types
+from policytag.model.calibration import PlattCalibration
+from policytag.model.classifiers import MeanEnsemble
 from policytag.model.tagger import Tagger
 from policytag.text import model_input
 from policytag.themes import theme_ids
 from training.data import EVALUATED_SOURCES, Example, document_folds, label_matrix, load_examples
-from training.evaluate import choose_thresholds, cross_validated_metrics, held_out_index, learning_curve, out_of_fold
+from training.evaluate import (
+    calibration_error,
+    choose_thresholds,
+    cross_fitted_calibration,
+    cross_validated_metrics,
+    held_out_index,
+    learning_curve,
+    out_of_fold,
+)
 from training.tracking import log_run
 
 log = logging.getLogger(__name__)
@@ -33,15 +43,19 @@ class TrainConfig:
     with_heading: bool | None = None  # None: HEADING_HELPS[model_type]
     tfidf_C: float = model_types.DEFAULT_TFIDF_C
     encoder_C: float = model_types.DEFAULT_ENCODER_C
+    device: str = "cpu"  # where fine-tuning runs (cpu | cuda)
 
     def __post_init__(self):
         if self.with_heading is None:
             object.__setattr__(self, "with_heading", HEADING_HELPS.get(self.model_type, False))
 
+    def options(self, finetune_epochs: int | None = None) -> model_types.ClassifierOptions:
+        return model_types.ClassifierOptions(self.tfidf_C, self.encoder_C, finetune_epochs, self.device)
 
-def make_classifier(config: TrainConfig):
+
+def make_classifier(config: TrainConfig, finetune_epochs: int | None = None):
     """A fresh, unfitted classifier for a config (the encoder is loaded once and shared)."""
-    return model_types.make_classifier(config.model_type, tfidf_C=config.tfidf_C, encoder_C=config.encoder_C)
+    return model_types.make_classifier(config.model_type, config.options(finetune_epochs))
 
 
 def labels_hash(examples: list[Example], themes: list[str]) -> str:
@@ -63,18 +77,71 @@ def code_version() -> str:
 @dataclass
 class Evaluated:
     config: TrainConfig
-    oof: np.ndarray
+    oof: np.ndarray  # calibrated out-of-fold probabilities (each fold calibrated on the other folds)
     cv: dict
+    raw_oof: np.ndarray | None = None  # the classifier's own out-of-fold probabilities
+    fold_fits: list[dict] = field(default_factory=list)  # per fold, what fitting chose (the fine-tuned epochs)
     curve: dict[float, dict] | None = None  # fraction of training documents → cross-validated metrics
 
 
-def evaluate_config(config: TrainConfig, examples: list[Example], themes: list[str]) -> Evaluated:
-    """Cross-validation of one configuration, grouped by document."""
-    Y = label_matrix(examples, themes)
-    folds = document_folds(examples)
-    inputs = [model_input(e.text, list(e.heading), with_heading=config.with_heading) for e in examples]
-    P = out_of_fold(lambda: make_classifier(config), inputs, Y, folds)
-    return Evaluated(config, P, cross_validated_metrics(Y, P, folds, themes, _genres(examples)))
+class FoldFits:
+    """Out-of-fold predictions and final fits on one set of examples, computed once per (model type, heading).
+
+    An ensemble type is the mean of its members' probabilities, so its out-of-fold predictions and
+    its final classifier are built from its members' (the costly fine-tuning runs once for both).
+    """
+
+    def __init__(self, examples: list[Example], themes: list[str], progress=lambda message: None):
+        self.examples, self.themes, self.progress = examples, themes, progress
+        self.Y = label_matrix(examples, themes)
+        self.folds = document_folds(examples)
+        self.groups = np.array([e.doc for e in examples], dtype=object)
+        self._oof: dict[tuple, tuple[np.ndarray, list[dict]]] = {}
+        self._final: dict[tuple, object] = {}
+
+    def inputs(self, with_heading: bool) -> list[str]:
+        return [model_input(e.text, list(e.heading), with_heading=with_heading) for e in self.examples]
+
+    def oof(self, config: TrainConfig) -> tuple[np.ndarray, list[dict]]:
+        key = (config.model_type, config.with_heading, config.tfidf_C, config.encoder_C)
+        if key not in self._oof:
+            members = model_types.MODEL_TYPES[config.model_type].members
+            if members:
+                parts = [self.oof(replace(config, model_type=m)) for m in members]
+                self._oof[key] = (np.mean([P for P, _ in parts], axis=0), [f for _, fits in parts for f in fits])
+            else:
+                self.progress(f"cross-validating {config.model_type} on {len(self.examples)} examples")
+                self._oof[key] = out_of_fold(lambda: make_classifier(config), self.inputs(bool(config.with_heading)),
+                                             self.Y, self.folds, self.groups)
+        return self._oof[key]
+
+    def final(self, config: TrainConfig, fold_fits: list[dict]):
+        key = (config.model_type, config.with_heading, config.tfidf_C, config.encoder_C)
+        if key not in self._final:
+            members = model_types.MODEL_TYPES[config.model_type].members
+            if members:
+                self._final[key] = MeanEnsemble.of_fitted(
+                    [self.final(replace(config, model_type=m), self.oof(replace(config, model_type=m))[1])
+                     for m in members])
+            else:
+                self.progress(f"fitting {config.model_type} on all {len(self.examples)} examples")
+                epochs = [f["best_epoch"] for f in fold_fits if "best_epoch" in f]
+                classifier = make_classifier(config, int(np.median(epochs)) if epochs else None)
+                self._final[key] = classifier.fit(self.inputs(bool(config.with_heading)), self.Y)
+        return self._final[key]
+
+
+def evaluate_config(config: TrainConfig, examples: list[Example], themes: list[str],
+                    fits: FoldFits | None = None) -> Evaluated:
+    """Cross-validation of one configuration, grouped by document, with calibrated scores."""
+    fits = fits or FoldFits(examples, themes)
+    raw, fold_fits = fits.oof(config)
+    calibrated = cross_fitted_calibration(fits.Y, raw, fits.folds)
+    cv = cross_validated_metrics(fits.Y, calibrated, fits.folds, themes, _genres(examples))
+    evaluated = held_out_index(fits.folds)
+    cv["calibration_error"] = calibration_error(fits.Y[evaluated], calibrated[evaluated])
+    cv["calibration_error_uncalibrated"] = calibration_error(fits.Y[evaluated], raw[evaluated])
+    return Evaluated(config, calibrated, cv, raw, fold_fits)
 
 
 def _genres(examples: list[Example]) -> np.ndarray:
@@ -91,41 +158,43 @@ def config_learning_curve(config: TrainConfig, examples: list[Example], themes: 
                           genres=_genres(examples))
 
 
-def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str]) -> Tagger:
-    """Fit on all examples; thresholds from all out-of-fold predictions."""
-    Y = label_matrix(examples, themes)
-    evaluated = held_out_index(document_folds(examples))
-    thresholds = choose_thresholds(Y[evaluated], ev.oof[evaluated])
-    inputs = [model_input(e.text, list(e.heading), with_heading=ev.config.with_heading) for e in examples]
-    classifier = make_classifier(ev.config).fit(inputs, Y)
-    return Tagger(classifier, themes, [float(t) for t in thresholds], ev.config.with_heading,
-                  ev.config.model_type)
+def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str], fits: FoldFits | None = None) -> Tagger:
+    """Fit on all examples; calibration and thresholds from all out-of-fold predictions."""
+    fits = fits or FoldFits(examples, themes)
+    evaluated = held_out_index(fits.folds)
+    raw = ev.raw_oof if ev.raw_oof is not None else ev.oof
+    calibration = PlattCalibration.fit(fits.Y[evaluated], raw[evaluated])
+    thresholds = choose_thresholds(fits.Y[evaluated], calibration.apply(raw[evaluated]))
+    classifier = fits.final(ev.config, ev.fold_fits)
+    return Tagger(classifier, themes, [float(t) for t in thresholds], bool(ev.config.with_heading),
+                  ev.config.model_type, calibration=calibration)
 
 
 def train(home: Path, labels_dir: Path, model_types: list[str], *, include_authored: bool = True,
           include_corpus: bool = True,
           with_heading: bool | None = None, force: bool = False, with_learning_curve: bool = False,
-          progress=lambda message: None) -> dict:
-    """Train each model type, log and register it; move ``@champion`` to the best if it is at least as good.
+          device: str = "cpu", progress=lambda message: None) -> dict:
+    """Train each model type, log and register it; move ``@champion`` to the best if it is better.
 
     ``with_learning_curve`` also cross-validates on 25 % and 50 % of the training
     documents and logs the curve with the run. ``progress(message)`` is called as
-    each stage starts.
+    each stage starts. ``device`` is where fine-tuning runs (``cpu`` or ``cuda``).
     """
     client = registry.configure(home)
     themes = theme_ids(labels_dir)
     examples = load_examples(labels_dir, include_authored=include_authored, include_corpus=include_corpus)
     lhash = labels_hash([e for e in examples if e.source in EVALUATED_SOURCES], themes)
     summary = {"labels_hash": lhash, "examples": len(examples), "runs": []}
+    fits = FoldFits(examples, themes, progress)
     for model_type in model_types:
-        config = TrainConfig(model_type=model_type, include_authored=include_authored, with_heading=with_heading)
-        progress(f"cross-validating {model_type} on {len(examples)} examples")
-        ev = evaluate_config(config, examples, themes)
+        config = TrainConfig(model_type=model_type, include_authored=include_authored, with_heading=with_heading,
+                             device=device)
+        ev = evaluate_config(config, examples, themes, fits)
         if with_learning_curve:
             progress(f"learning curve of {model_type}")
             ev.curve = config_learning_curve(config, examples, themes)
-        progress(f"fitting and registering {model_type}")
-        tagger = fit_tagger(ev, examples, themes)
+        tagger = fit_tagger(ev, examples, themes, fits)
+        progress(f"registering {model_type}")
         tagger.info = {"cv": _compact(ev.cv), "labels_hash": lhash, "config": asdict(config),
                        "trained_on": [e.id for e in examples]}
         run_id, version = log_run(tagger, ev, examples, themes, lhash, code_version())
@@ -137,12 +206,13 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
                                                        for f, m in ev.curve.items()}} if ev.curve else {})})
     best = max(summary["runs"], key=lambda r: r["macro_f1"])
     progress("comparing with the champion")
-    summary.update(promote(client, best, lhash, examples, themes, force=force))
+    summary.update(promote(client, best, lhash, examples, themes, force=force, fits=fits))
     return summary
 
 
-def promote(client, best: dict, lhash: str, examples: list[Example], themes: list[str], *, force: bool) -> dict:
-    """Move ``@champion`` to ``best`` if its macro-F1 is at least the champion's on the same labels."""
+def promote(client, best: dict, lhash: str, examples: list[Example], themes: list[str], *, force: bool,
+            fits: FoldFits | None = None) -> dict:
+    """Move ``@champion`` to ``best`` if its macro-F1 beats the champion's on the same labels (a tie keeps it)."""
     current = registry.champion(client)
     if current is None or force:
         registry.set_champion(client, best["version"])
@@ -153,13 +223,13 @@ def promote(client, best: dict, lhash: str, examples: list[Example], themes: lis
         current_f1 = run.data.metrics["cv_macro_f1"]
     else:  # labels changed: re-evaluate the champion's configuration on today's labels
         config = TrainConfig(**json.loads(run.data.params["config"]))
-        current_f1 = evaluate_config(config, examples, themes).cv["macro_f1"]
-    if best["macro_f1"] >= current_f1:
+        current_f1 = evaluate_config(config, examples, themes, fits).cv["macro_f1"]
+    if best["macro_f1"] > current_f1:
         registry.set_champion(client, best["version"])
         return {"champion_moved": True, "champion_version": best["version"],
-                "reason": f"macro-F1 {best['macro_f1']:.4f} >= champion v{current.version} {current_f1:.4f}"}
+                "reason": f"macro-F1 {best['macro_f1']:.4f} > champion v{current.version} {current_f1:.4f}"}
     return {"champion_moved": False, "champion_version": str(current.version),
-            "reason": f"macro-F1 {best['macro_f1']:.4f} < champion v{current.version} {current_f1:.4f}"}
+            "reason": f"macro-F1 {best['macro_f1']:.4f} <= champion v{current.version} {current_f1:.4f}"}
 
 
 def _compact(cv: dict) -> dict:

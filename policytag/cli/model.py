@@ -21,19 +21,22 @@ def train(
     include_authored: Annotated[bool, typer.Option(help="Train on labels/authored/ too (never evaluated).")] = True,
     include_corpus: Annotated[bool, typer.Option(help="Train and evaluate on labels/corpus/ too.")] = True,
     force: Annotated[bool, typer.Option(help="Move @champion to the best new model even if worse.")] = False,
+    device: Annotated[str, typer.Option(help="Where fine-tuning runs: cpu | cuda.")] = "cpu",
     learning_curve: Annotated[bool, typer.Option(
         help="Also cross-validate on 25 % and 50 % of the training documents and log the curve.")] = False,
 ) -> None:
-    """Train, cross-validate by document, log to MLflow, register, and move @champion if not worse."""
+    """Train, cross-validate by document, log to MLflow, register, and move @champion only if better."""
     from training.train import train as run_training
 
     if model not in MODEL_CHOICES:
         fail(f"--model must be one of {', '.join(MODEL_CHOICES)}, not {model!r}")
+    if device not in model_types.DEVICES:
+        fail(f"--device must be one of {', '.join(model_types.DEVICES)}, not {device!r}")
     settings = get_settings()
     types = model_types.expand(model)
     emit(run_training(settings.home, settings.labels, types, include_authored=include_authored,
                       include_corpus=include_corpus, force=force,
-                      with_learning_curve=learning_curve))
+                      with_learning_curve=learning_curve, device=device))
 
 
 def _load_model(model_uri: str | None):

@@ -17,15 +17,18 @@ def retrain(
     model: Annotated[str, typer.Option(help=" | ".join(model_types.CHOICES))] = model_types.ALL,
     include_authored: Annotated[bool, typer.Option(help="Train on labels/authored/ too.")] = True,
     force: Annotated[bool, typer.Option(help="Move @champion to the new model even if worse.")] = False,
+    device: Annotated[str, typer.Option(help="Where fine-tuning runs: cpu | cuda.")] = "cpu",
 ) -> None:
     """Train on all human labels (label files + the service's corrections and examples); move @champion
-    only if the new model is at least as good. Prints JSON progress lines, then the summary."""
+    only if the new model is better. Prints JSON progress lines, then the summary."""
     from policytag.store.db import open_database
     from policytag.store.human_labels import human_records, snapshot
     from training.train import train
 
     if model not in model_types.CHOICES:
         fail(f"--model must be one of {', '.join(model_types.CHOICES)}, not {model!r}")
+    if device not in model_types.DEVICES:
+        fail(f"--device must be one of {', '.join(model_types.DEVICES)}, not {device!r}")
     settings = get_settings()
     sessions = open_database(settings.db_url)
     with tempfile.TemporaryDirectory(prefix="policytag-labels-") as tmp, sessions() as session:
@@ -33,7 +36,7 @@ def retrain(
         emit({"event": "progress", "message": f"labels snapshot with {len(human_records(session, settings.seeds))} "
                                               "human labels from the service"})
         types = model_types.expand(model)
-        summary = train(settings.home, labels_dir, types, include_authored=include_authored, force=force,
+        summary = train(settings.home, labels_dir, types, include_authored=include_authored, force=force, device=device,
                         progress=lambda message: emit({"event": "progress", "message": message}))
     emit({"event": "retrained", **summary})
 

@@ -1,6 +1,7 @@
 """Multi-label theme classifiers over model-input strings, following the estimator contract.
 
-Each has ``fit(texts, Y)`` with a multi-hot ``Y`` (one column per theme) and
+Each has ``fit(texts, Y, groups=None)`` with a multi-hot ``Y`` (one column per theme; ``groups``, the
+documents of the texts, is used by models that stop early on held-out documents) and
 ``predict_proba(texts) -> (n, n_themes)``.
 """
 
@@ -38,7 +39,7 @@ class TfidfThemeClassifier(ClassifierMixin, BaseEstimator):
         self.C = C
         self.char_ngrams = char_ngrams
 
-    def fit(self, X: list[str], Y: np.ndarray) -> TfidfThemeClassifier:
+    def fit(self, X: list[str], Y: np.ndarray, groups=None) -> TfidfThemeClassifier:
         features = [("words", TfidfVectorizer(tokenizer=jieba_tokens, token_pattern=None, lowercase=False,
                                               ngram_range=(1, 2), sublinear_tf=True))]
         if self.char_ngrams:
@@ -74,7 +75,7 @@ class EncoderThemeClassifier(ClassifierMixin, BaseEstimator):
         self.encoder = encoder
         self.C = C
 
-    def fit(self, X: list[str], Y: np.ndarray) -> EncoderThemeClassifier:
+    def fit(self, X: list[str], Y: np.ndarray, groups=None) -> EncoderThemeClassifier:
         self.head_ = _fit_quietly(_one_vs_rest(self.C), self.encoder.embed(list(X)), np.asarray(Y))
         return self
 
@@ -88,9 +89,16 @@ class MeanEnsemble(ClassifierMixin, BaseEstimator):
     def __init__(self, members: list | None = None):
         self.members = members
 
-    def fit(self, X: list[str], Y: np.ndarray) -> MeanEnsemble:
-        self.members_ = [m.fit(X, Y) for m in self.members or []]
+    def fit(self, X: list[str], Y: np.ndarray, groups=None) -> MeanEnsemble:
+        self.members_ = [m.fit(X, Y, groups=groups) for m in self.members or []]
         return self
+
+    @classmethod
+    def of_fitted(cls, members: list) -> MeanEnsemble:
+        """An ensemble of members already fitted (on the same examples)."""
+        ensemble = cls(members)
+        ensemble.members_ = list(members)
+        return ensemble
 
     def predict_proba(self, X: list[str]) -> np.ndarray:
         return np.mean([m.predict_proba(X) for m in self.members_], axis=0)

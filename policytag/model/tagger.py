@@ -1,4 +1,4 @@
-"""A fitted theme tagger: classifier + themes + thresholds + how to build its input text.
+"""A fitted theme tagger: classifier + calibration + themes + thresholds + how to build its input text.
 
 This is what the registered MLflow model wraps (``pyfunc.py``). It runs the one
 text pipeline (``policytag.text``) itself, so whatever serves the model gets the
@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from policytag.model.calibration import PlattCalibration
 from policytag.model.results import SegmentTags, TaggedReport, TaggedSegment
 from policytag.text import model_input, parse_report
 
@@ -24,14 +25,16 @@ class Tagger:
     with_heading: bool = True
     model_type: str = ""
     info: dict = field(default_factory=dict)
+    calibration: PlattCalibration | None = None  # None: the classifier's probabilities as they are
 
     def scores(self, texts: list[str], headings: list[list[str]] | None = None) -> np.ndarray:
-        """Per-theme probabilities for raw segment texts (normalised here)."""
+        """Per-theme (calibrated) probabilities for raw segment texts (normalised here)."""
         headings = headings or [[] for _ in texts]
         inputs = [model_input(t, h, with_heading=self.with_heading) for t, h in zip(texts, headings)]
         if not inputs:
             return np.zeros((0, len(self.themes)))
-        return self.classifier.predict_proba(inputs)
+        P = self.classifier.predict_proba(inputs)
+        return self.calibration.apply(P) if self.calibration is not None else P
 
     def tag_segments(self, texts: list[str], headings: list[list[str]] | None = None) -> list[SegmentTags]:
         """Labels and scores of each pre-cut segment."""

@@ -20,16 +20,17 @@ router = APIRouter(tags=["models"])
 class RetrainRequest(BaseModel):
     model: Literal[model_types.CHOICES] = model_types.ALL  # type: ignore[valid-type]  # the table's choices
     include_authored: bool = True
+    force: bool = False  # serve the new model even if it does not beat the champion
 
 
 @router.post("/models/retrain", status_code=202,
              responses={401: {"model": Problem}, 409: {"model": Problem}, **INVALID, **UNREADABLE})
 def retrain(request: Request, author: Author, body: RetrainRequest | None = None) -> dict:
     """Start retraining on all human labels in the background (one job at a time); follow it at
-    ``/v1/jobs/{id}``. The new model is served only if it is at least as good as the champion."""
+    ``/v1/jobs/{id}``. The new model is served only if it beats the champion (a tie keeps it)."""
     body = body or RetrainRequest()
     try:
-        job_id = request.app.state.jobs.start(author, body.model, body.include_authored)
+        job_id = request.app.state.jobs.start(author, body.model, body.include_authored, body.force)
     except JobRunning as exc:
         return JSONResponse({"detail": f"a retraining job is already running: follow /v1/jobs/{exc.job_id}",
                              "job_id": exc.job_id}, 409)

@@ -47,7 +47,7 @@ def test_training_registers_a_champion_with_honest_metrics(store):
     assert (tmp / "artifacts").is_dir()  # artifacts beside the temporary store, not in the project
 
 
-def test_champion_moves_only_when_not_worse(store):
+def test_champion_moves_only_when_better(store):
     tmp, summary = store
     client = registry.configure(tmp)
     current = summary["runs"][0]
@@ -55,7 +55,10 @@ def test_champion_moves_only_when_not_worse(store):
     assert promote(client, worse, summary["labels_hash"], [], [], force=False)["champion_moved"] is False
     assert promote(client, worse, summary["labels_hash"], [], [], force=True)["champion_moved"] is True
     equal = {**current, "macro_f1": current["macro_f1"]}
-    assert promote(client, equal, summary["labels_hash"], [], [], force=False)["champion_moved"] is True
+    tie = promote(client, equal, summary["labels_hash"], [], [], force=False)
+    assert tie["champion_moved"] is False and "<=" in tie["reason"]  # a tie keeps the champion
+    better = {**current, "macro_f1": current["macro_f1"] + 0.001}
+    assert promote(client, better, summary["labels_hash"], [], [], force=False)["champion_moved"] is True
 
 
 def test_pyfunc_tags_segments_and_whole_documents(store, seeds_dir):
