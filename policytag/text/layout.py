@@ -43,7 +43,8 @@ class Layout:
     title_lines: list[str] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     paragraphs: list[Paragraph] = field(default_factory=list)
-    chrome: list[str] = field(default_factory=list)
+    chrome: list[str] = field(default_factory=list)  # web page debris: navigation, metadata, footers
+    salutations: list[str] = field(default_factory=list)  # 各位代表: and the like, before the body
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -104,7 +105,7 @@ def read_layout(text: str) -> Layout:
             layout.chrome.append(line)  # chrome, or a photo caption above its credit
             continue
         if len(line) <= 15 and line[-1] in ":：" and not seen_body:
-            layout.chrome.append(line)  # a salutation such as 市政府:
+            layout.salutations.append(line)  # a salutation such as 市政府:
             continue
         marked = _marked_heading(line)
         if marked:

@@ -7,6 +7,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from policytag.text import zones
 from policytag.text.detect import Detection, detect_doc_type, detect_years, detect_zone, part_kind
 from policytag.text.items import split_paragraph, starts_with_item_marker
 from policytag.text.layout import read_layout
@@ -56,6 +57,13 @@ def content_hash(text: str) -> str:
     return content_id(text, 64)
 
 
+def normalize_zone(name: str) -> str:
+    """A typed zone's canonical short name (清远高新技术产业开发区 → 清远高新区); a name the gazetteer does not
+    know is kept as typed, stripped: the user's own choice."""
+    known = zones.normalize(name)
+    return known.short if known else name.strip()
+
+
 class EmptyReportError(ValueError):
     """The text holds nothing to tag."""
 
@@ -68,7 +76,8 @@ def parse_report(text: str, doc_id: str | None = None, *, zone: str | None = Non
                  year: int | None = None, max_segments: int | None = None) -> Report:
     """Segment a decoded report and detect its zone, years and type.
 
-    ``zone`` and ``year`` override detection. Segment ids combine ``doc_id``
+    ``zone`` and ``year`` override detection; a typed zone is normalised (``normalize_zone``).
+    Segment ids combine ``doc_id``
     (default: a hash of the text) with a hash of the segment's own text, so they
     do not move when another paragraph changes. More than ``max_segments``
     segments raise ``ReportTooLargeError`` before zone and year detection.
@@ -108,7 +117,7 @@ def parse_report(text: str, doc_id: str | None = None, *, zone: str | None = Non
     if max_segments is not None and len(segments) > max_segments:
         raise ReportTooLargeError(f"the report has {len(segments)} segments, more than the {max_segments} "
                                   "tagged per report: split it into several reports")
-    zone_det = Detection(zone, "override", 1.0, "given") if zone else detect_zone(layout, text)
+    zone_det = Detection(normalize_zone(zone), "override", 1.0, zone) if zone else detect_zone(layout, text)
     years_det = (Detection([int(year)], "override", 1.0, "given") if year
                  else detect_years(layout, text))
     years = list(years_det.value) if years_det else []
