@@ -35,3 +35,17 @@ def test_bad_input_exits_2_with_a_message(tmp_path):
         result = runner.invoke(app, ["segment", str(path)])
         assert result.exit_code == 2
         assert message in json.loads(result.stderr)["error"]
+
+
+def test_segment_reads_an_html_file_as_text_not_tags(tmp_path):
+    """Issue 19: ``policytag segment page.html`` segments the page's text."""
+    path = tmp_path / "page.html"
+    path.write_text("<html><head><title>清远高新区2023年工作总结</title><style>p{color:red}</style></head><body>"
+                    "<p>清远高新区2023年工作总结</p><p>一是成立招商专班。二是专利授权300件。</p></body></html>",
+                    encoding="utf-8")
+    result = runner.invoke(app, ["segment", str(path)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["zone"] == "清远高新区"
+    assert not any("<" in s["text"] or "color" in s["text"] for s in out["segments"])
+    assert any("招商专班" in s["text"] for s in out["segments"])

@@ -9,21 +9,25 @@ import typer
 
 from policytag.cli.io import emit, fail
 from policytag.text import EmptyReportError, ReportDecodeError, decode_report, parse_report
+from policytag.text.uploads import UnsupportedUpload, read_upload
 
 
 def read_report_file(path: Path, zone: str | None = None, year: int | None = None):
-    """Decode and segment one report file; the document id is the file's stem."""
+    """Read (.txt, .html/.htm, .docx: the text, never the tags) and segment one report file; the document id is
+    the file's stem."""
     if not path.is_file():
         fail(f"no such file: {path}")
     try:
-        text, _ = decode_report(path.read_bytes())
+        data = path.read_bytes()  # any other name is read as plain text, as before
+        rich = path.suffix.lower() in (".html", ".htm", ".docx")
+        text = read_upload(data, path.name) if rich else decode_report(data)[0]
         return parse_report(text, path.stem, zone=zone, year=year)
-    except (ReportDecodeError, EmptyReportError) as exc:
+    except (ReportDecodeError, EmptyReportError, UnsupportedUpload) as exc:
         fail(f"{path}: {exc}")
 
 
 def segment(
-    file: Annotated[Path, typer.Argument(help="Report file (.txt in UTF-8 or GB18030).")],
+    file: Annotated[Path, typer.Argument(help="Report file: .txt (UTF-8 or GB18030), .html/.htm or .docx.")],
     zone: Annotated[str | None, typer.Option(help="Zone name; overrides detection.")] = None,
     year: Annotated[int | None, typer.Option(help="Reporting year; overrides detection.")] = None,
 ) -> None:
