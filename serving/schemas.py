@@ -46,17 +46,25 @@ class TaggedSegment(BaseModel):
 
 
 class ShareEntry(BaseModel):
-    segments: int = Field(description="Segments carrying the theme.")
+    segments: int = Field(description="Segments carrying the theme (the tagger's labels, or a person's).")
     characters: int = Field(description="Characters in those segments.")
-    segment_share: float | None
-    segment_share_ci: list[float] | None = Field(description="95% bootstrap interval [low, high].")
-    char_share: float | None
+    segment_share: float | None = Field(description="Share of segments addressing the theme, corrected for the "
+                                                     "tagger's measured errors (see docs/api.md).")
+    segment_share_ci: list[float] | None = Field(description="95% interval [low, high]: sampling and the "
+                                                              "uncertainty of the error rates.")
+    char_share: float | None = Field(description="Share of characters, corrected the same way.")
     char_share_ci: list[float] | None
+    raw_segment_share: float | None = Field(None, description="Plain count: segments carrying it / segments.")
+    raw_char_share: float | None = Field(None, description="Plain count of characters.")
 
 
 class Coverage(BaseModel):
     segments: int
     characters: int
+    documents: int | None = Field(None, description="Reports the segments come from.")
+    method: str = Field("cc", description="pcc | acc | pacc (corrected), cc (raw: the model has no error rates).")
+    corrected: bool = Field(False, description="False: raw counts, the model logged no error rates.")
+    too_few: bool = Field(False, description="Too few segments, or too wide an interval, to rank or compare.")
     interval: dict
     themes: dict[str, ShareEntry]
     untagged: ShareEntry
@@ -117,6 +125,7 @@ class ZoneCoverage(Coverage):
     zone: str
     year: int | None
     part: Part | None
+    doc_type: str | None = None
     reports: int
 
 
@@ -124,9 +133,10 @@ class Emphasis(BaseModel):
     share: float | None
     others_share: float | None = Field(description="Pooled share of all other groups' segments.")
     ratio: float | None = Field(description="share / others_share (null when the others never carry it).")
-    p_value: float = Field(description="Two-sided Fisher exact test, group vs the others.")
-    p_adjusted: float = Field(description="Holm-adjusted over all group × theme cells.")
-    emphasis: Literal["higher", "lower", "similar"]
+    p_value: float | None = Field(description="Two-sided, corrected share vs the others' (null: too_few).")
+    p_adjusted: float | None = Field(description="Holm-adjusted over all compared group × theme cells.")
+    emphasis: Literal["higher", "lower", "not_significant", "too_few"] = Field(
+        description="not_significant: the data cannot tell the shares apart (not evidence they are alike).")
 
 
 class Comparison(BaseModel):
@@ -134,9 +144,13 @@ class Comparison(BaseModel):
     themes: list[str]
     year: list[int] | None
     part: Part | None
+    doc_type: str | None = None
     coverage: dict[str, Coverage]
     relative_emphasis: dict[str, dict[str, Emphasis]]
-    ranking: dict[str, list[str]] = Field(description="Per theme, groups from highest to lowest segment share.")
+    ranking: dict[str, list[str]] = Field(description="Per theme, groups from highest to lowest corrected segment "
+                                                      "share; too_few groups are left out.")
+    char_ranking: dict[str, list[str]] = Field(description="The same by corrected character share.")
+    too_few: list[str] = Field(description="Groups too small or too uncertain to rank or compare.")
 
 
 class ModelInfo(BaseModel):

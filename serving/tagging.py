@@ -35,14 +35,18 @@ def tagged_view(model: ServedModel, sub: Submission, settings: Settings) -> dict
     doc = tag_submission(model, sub, settings).as_dict()
     doc["source"] = sub.source
     doc["model"] = {"name": model.name, "version": model.version}
-    doc["coverage"] = document_coverage(doc["segments"], model.themes, settings.bootstrap_resamples)
+    doc["coverage"] = document_coverage(doc["segments"], model.themes, settings.bootstrap_resamples,
+                                        coverage.ErrorRates.of_tagger(model.tagger))
     doc["warnings"] = warnings(doc)
     return doc
 
 
-def document_coverage(segments: list[dict], themes: list[str], resamples: int) -> dict:
-    rows = [(s["labels"], s["end"] - s["start"]) for s in segments]
-    return coverage.coverage(coverage.TaggedSegments.from_rows(rows, themes), resamples=resamples)
+def document_coverage(segments: list[dict], themes: list[str], resamples: int,
+                      rates: coverage.ErrorRates | None = None) -> dict:
+    """A report's coverage: corrected with the model's error rates when given, a person's labels as known."""
+    rows = [(s["labels"], s["end"] - s["start"], s.get("scores") or {}, bool(s.get("correction")), "report")
+            for s in segments]
+    return coverage.coverage(coverage.TaggedSegments.from_rows(rows, themes), rates=rates, resamples=resamples)
 
 
 def warnings(doc: dict) -> list[str]:

@@ -15,6 +15,7 @@ from sklearn.metrics import precision_recall_curve
 from policytag.model.calibration import PlattCalibration
 
 DEFAULT_THRESHOLD = 0.5
+MIN_DOCUMENT_SEGMENTS = 10  # documents that measure how a document's error rates stray
 
 
 def choose_thresholds(Y: np.ndarray, P: np.ndarray) -> np.ndarray:
@@ -152,4 +153,51 @@ def learning_curve(make_model: Callable, inputs: list[str], Y: np.ndarray, folds
             model = make_model().fit([inputs[i] for i in subset], Y[subset], groups=docs[subset])
             P[test] = model.predict_proba([inputs[i] for i in test])
         out[fraction] = cross_validated_metrics(Y, P, folds, themes, genres)
+    return out
+
+
+def error_rates(Y: np.ndarray, P: np.ndarray, folds, thresholds, themes: list[str],
+                docs: np.ndarray | None = None) -> dict:
+    """Per theme, how the tagger errs on held-out documents, for coverage's corrected shares
+    (``policytag.coverage.ErrorRates``), from the calibrated out-of-fold scores ``P`` of the evaluated rows:
+    the counts behind the true and false positive rates of the thresholded scores; the mean and spread of
+    the score of segments that do (``score_pos``) and do not (``score_neg``) carry the theme; and, given
+    each row's document (``docs``), how far a document's own errors stray from these pooled ones
+    (``heterogeneity``: per method, the standard deviation between documents beyond chance)."""
+    evaluated = held_out_index(folds)
+    Y, P = Y[evaluated].astype(bool), P[evaluated]
+    pred = P >= np.asarray(thresholds)
+    out = {}
+    for k, theme in enumerate(themes):
+        pos, neg = Y[:, k], ~Y[:, k]
+        tp, fp = int((pred[:, k] & pos).sum()), int((pred[:, k] & neg).sum())
+        entry = {"positives": int(pos.sum()), "negatives": int(neg.sum()), "true_positives": tp,
+                 "false_positives": fp, "tpr": tp / max(int(pos.sum()), 1), "fpr": fp / max(int(neg.sum()), 1),
+                 **{f"score_{name}{stat}": float(fn(P[rows, k])) if rows.any() else 0.0
+                    for name, rows in (("pos", pos), ("neg", neg)) for stat, fn in (("", np.mean), ("_sd", np.std))}}
+        if docs is not None:
+            entry["heterogeneity"] = _heterogeneity(Y[:, k], P[:, k], pred[:, k], np.asarray(docs)[evaluated], entry)
+        out[theme] = entry
+    return out
+
+
+def _heterogeneity(y: np.ndarray, p: np.ndarray, pred: np.ndarray, docs: np.ndarray, rates: dict) -> dict:
+    """Per coverage method, the standard deviation of a document's observed rate around what the pooled error
+    rates expect of it, beyond the binomial noise of its segments (method of moments, documents of at least
+    :data:`MIN_DOCUMENT_SEGMENTS` segments)."""
+    bases = {"acc": (pred, rates["fpr"], rates["tpr"], rates["fpr"] * (1 - rates["fpr"]),
+                     rates["tpr"] * (1 - rates["tpr"])),
+             "pacc": (p, rates["score_neg"], rates["score_pos"], rates["score_neg_sd"] ** 2,
+                      rates["score_pos_sd"] ** 2),
+             "pcc": (p, 0.0, 1.0, rates["score_neg_sd"] ** 2, rates["score_pos_sd"] ** 2)}
+    names, which, sizes = np.unique(docs, return_inverse=True, return_counts=True)
+    big = sizes >= MIN_DOCUMENT_SEGMENTS
+    truth = np.bincount(which, weights=y) / sizes
+    out = {}
+    for method, (x, neg, pos, var_neg, var_pos) in bases.items():
+        observed = np.bincount(which, weights=x.astype(float)) / sizes
+        expected = neg + (pos - neg) * truth
+        within = (truth * var_pos + (1 - truth) * var_neg) / sizes
+        excess = ((observed - expected) ** 2 - within)[big]
+        out[method] = float(np.sqrt(max(0.0, excess.mean()))) if big.any() else 0.0
     return out

@@ -24,6 +24,7 @@ from training.evaluate import (
     choose_thresholds,
     cross_fitted_calibration,
     cross_validated_metrics,
+    error_rates,
     held_out_index,
     learning_curve,
     out_of_fold,
@@ -196,7 +197,8 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
         tagger = fit_tagger(ev, examples, themes, fits)
         progress(f"registering {model_type}")
         tagger.info = {"cv": _compact(ev.cv), "labels_hash": lhash, "config": asdict(config),
-                       "trained_on": [e.id for e in examples]}
+                       "trained_on": [e.id for e in examples],
+                       "error_rates": error_rates(fits.Y, ev.oof, fits.folds, tagger.thresholds, themes, fits.groups)}
         run_id, version = log_run(tagger, ev, examples, themes, lhash, code_version())
         summary["runs"].append({"model_type": model_type, "run_id": run_id, "version": version,
                                 "macro_f1": ev.cv["macro_f1"], "micro_f1": ev.cv["micro_f1"],

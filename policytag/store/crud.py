@@ -80,12 +80,14 @@ def latest_human_labels():
             .where(HumanLabel.segment_id.is_not(None)).group_by(HumanLabel.segment_id).subquery())
 
 
-def tagged_rows(session: Session, *, zone: str, year: int | None = None,
-                part: str | None = None) -> list[tuple[list[str], int]]:
-    """``(labels, n_chars)`` for every stored segment of a zone: a person's latest labels where a segment
-    was corrected, else the prediction of its report's current model version (``current_prediction``, in SQL)."""
+def tagged_rows(session: Session, *, zone: str, year: int | None = None, part: str | None = None,
+                doc_type: str | None = None) -> list[tuple[list[str], int, dict, bool, str]]:
+    """``(labels, n_chars, scores, known, report_id)`` for every stored segment of a zone: a person's latest
+    labels where a segment was corrected (``known``), else the prediction of its report's current model
+    version (``current_prediction``, in SQL), with the prediction's scores."""
     latest = latest_human_labels()
-    query = (select(Prediction.labels, HumanLabel.labels, Segment.end - Segment.start)
+    query = (select(Prediction.labels, HumanLabel.labels, Segment.end - Segment.start, Prediction.scores,
+                    Report.id)
              .join(Segment, Prediction.segment_id == Segment.id)
              .join(Report, Segment.report_id == Report.id)
              .outerjoin(latest, latest.c.segment_id == Segment.id)
@@ -95,8 +97,10 @@ def tagged_rows(session: Session, *, zone: str, year: int | None = None,
         query = query.where(Report.year == year)
     if part is not None:
         query = query.where(Segment.part == part)
-    return [(human if human is not None else predicted, n)
-            for predicted, human, n in session.execute(query.order_by(Segment.id))]
+    if doc_type is not None:
+        query = query.where(Report.doc_type == doc_type)
+    return [(human if human is not None else predicted, n, scores or {}, human is not None, report_id)
+            for predicted, human, n, scores, report_id in session.execute(query.order_by(Segment.id))]
 
 
 def human_labels_of(session: Session, segment_ids: list[str]) -> dict[str | None, HumanLabel]:

@@ -14,6 +14,8 @@ from serving.deps import ModelDep, SessionDep, SettingsDep
 from serving.schemas import Comparison, Part, Problem, YearQuery, ZoneCoverage, ZoneList
 
 router = APIRouter(tags=["zones"])
+DocTypeQuery = Annotated[str | None, Query(max_length=40, description="Only reports of this document type "
+                                                                      "(工作总结, 工作计划, 新闻报道, ...).")]
 ERRORS = {404: {"model": Problem}, 422: {"model": Problem}}
 
 
@@ -25,18 +27,20 @@ def list_zones(session: SessionDep) -> dict:
 
 @router.get("/zones/{zone}/coverage", response_model=ZoneCoverage, responses=ERRORS)
 def zone_coverage(zone: str, session: SessionDep, model: ModelDep, settings: SettingsDep,
-                  year: YearQuery = None, part: Part | None = None) -> dict:
-    """Per theme: share of the zone's segments and characters that carry it, with 95% bootstrap intervals."""
+                  year: YearQuery = None, part: Part | None = None, doc_type: DocTypeQuery = None) -> dict:
+    """Per theme: the share of the zone's segments and characters that address it, corrected for the tagger's
+    measured errors, with 95% intervals, the raw counts, and whether the zone has too few segments to trust."""
     known = _known_zones(session)
     _check_zone(zone, known)
     if year is not None and year not in known[zone]["years"]:
         raise HTTPException(404, f"zone {zone!r} has no stored report for {year}; "
                                  f"its years: {', '.join(map(str, known[zone]['years'])) or 'none'}")
-    rows = crud.tagged_rows(session, zone=zone, year=year, part=part)
+    rows = crud.tagged_rows(session, zone=zone, year=year, part=part, doc_type=doc_type)
     result = coverage.coverage(coverage.TaggedSegments.from_rows(rows, model.themes),
+                               rates=coverage.ErrorRates.of_tagger(model.tagger),
                                resamples=settings.bootstrap_resamples)
-    reports = known[zone]["reports"] if year is None else crud.list_reports(session, zone=zone, year=year)[0]
-    return {**result, "zone": zone, "year": year, "part": part, "reports": reports}
+    return {**result, "zone": zone, "year": year, "part": part, "doc_type": doc_type,
+            "reports": len({row[4] for row in rows})}
 
 
 @router.get("/compare", response_model=Comparison, responses={**ERRORS, 200: {
@@ -46,7 +50,7 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
             zones: Annotated[str | None, Query(description="Comma-separated zones; default: all.")] = None,
             year: Annotated[str | None, Query(description="A year, or comma-separated years: with several "
                                                           "years each zone × year is a group.")] = None,
-            part: Part | None = None,
+            part: Part | None = None, doc_type: DocTypeQuery = None,
             format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None):
     """Zones × themes shares, each group's emphasis relative to the other groups pooled, and rankings."""
     known = _known_zones(session)
@@ -54,12 +58,13 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
     for zone in names:
         _check_zone(zone, known)
     years = _years(year)
-    groups = _groups(session, names, years, part, model.themes)
+    groups = _groups(session, names, years, part, doc_type, model.themes)
     if len(groups) < 2:
         raise HTTPException(422, "a comparison needs at least two groups with stored segments: name two or more "
                                  "zones, or one zone with two or more years (year=2023,2024)")
-    result = coverage.compare(groups, resamples=settings.bootstrap_resamples)
-    result.update(year=years, part=part)
+    result = coverage.compare(groups, rates=coverage.ErrorRates.of_tagger(model.tagger),
+                              resamples=settings.bootstrap_resamples)
+    result.update(year=years, part=part, doc_type=doc_type)
     wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     if wants_csv:
         return PlainTextResponse(coverage.comparison_csv(result), media_type="text/csv; charset=utf-8",
@@ -67,14 +72,14 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
     return result
 
 
-def _groups(session: Session, zones: list[str], years: list[int] | None, part: str | None,
+def _groups(session: Session, zones: list[str], years: list[int] | None, part: str | None, doc_type: str | None,
             themes: list[str]) -> dict[str, coverage.TaggedSegments]:
     """One group per zone, or per zone × year when several years are asked for; empty groups are left out."""
     per_year = years is not None and len(years) > 1
     groups = {}
     for zone in zones:
         for year in years if per_year else [years[0] if years else None]:
-            rows = crud.tagged_rows(session, zone=zone, year=year, part=part)
+            rows = crud.tagged_rows(session, zone=zone, year=year, part=part, doc_type=doc_type)
             if rows:
                 groups[f"{zone} {year}" if per_year else zone] = coverage.TaggedSegments.from_rows(rows, themes)
     return groups

@@ -5,9 +5,8 @@ import io
 
 import numpy as np
 import pytest
-from scipy.stats import fisher_exact
 
-from policytag.coverage import CSV_COLUMNS, TaggedSegments, compare, comparison_csv, coverage, holm
+from policytag.coverage import CSV_COLUMNS, ErrorRates, TaggedSegments, compare, comparison_csv, coverage, holm
 
 THEMES = ["a", "b"]
 
@@ -37,14 +36,17 @@ def test_interval_narrows_with_more_segments_and_is_reproducible():
     width = lambda out: np.diff(out["themes"]["a"]["segment_share_ci"])[0]  # noqa: E731
     assert width(coverage(many)) < width(coverage(few)) / 4
     assert coverage(few, seed=3) == coverage(few, seed=3)
-    # a theme every segment carries has a degenerate interval at 1
-    assert coverage(segs([(["a"], 5)] * 10))["themes"]["a"]["segment_share_ci"] == [1.0, 1.0]
+    # a theme every segment carries: the interval reaches 1, and its ends are multiples of 1/10
+    low, high = coverage(segs([(["a"], 5)] * 10))["themes"]["a"]["segment_share_ci"]
+    assert high == 1.0 and 0.5 < low < 1.0 and round(low * 10, 6) == int(round(low * 10))
 
 
-def test_bootstrap_in_chunks_matches_the_percentile_of_a_proportion():
+def test_interval_of_a_proportion_without_error_rates():
     # 1,000 segments, 30% carry a: the interval approaches p ± 1.96·sqrt(p(1-p)/n)
     rows = [(["a"], 1)] * 300 + [([], 1)] * 700
-    low, high = coverage(segs(rows), resamples=2000)["themes"]["a"]["segment_share_ci"]
+    out = coverage(segs(rows), resamples=4000)
+    assert (out["method"], out["corrected"]) == ("cc", False)
+    low, high = out["themes"]["a"]["segment_share_ci"]
     half = 1.96 * (0.3 * 0.7 / 1000) ** 0.5
     assert low == pytest.approx(0.3 - half, abs=0.006) and high == pytest.approx(0.3 + half, abs=0.006)
 
@@ -61,28 +63,104 @@ def test_holm_by_hand():
 
 
 def test_relative_emphasis_against_the_pool_of_other_groups():
-    x = segs([(["a"], 10)] * 8 + [([], 10)] * 2)  # a: 8/10
-    y = segs([(["a"], 10)] * 2 + [(["b"], 10)] * 8)  # a: 2/10
-    z = segs([(["a"], 10)] * 2 + [([], 10)] * 8)  # a: 2/10
-    out = compare({"X": x, "Y": y, "Z": z}, resamples=200)
+    x = segs([(["a"], 10)] * 80 + [([], 10)] * 20)  # a: 0.8
+    y = segs([(["a"], 10)] * 20 + [(["b"], 10)] * 80)  # a: 0.2
+    z = segs([(["a"], 10)] * 20 + [([], 10)] * 80)  # a: 0.2
+    out = compare({"X": x, "Y": y, "Z": z}, resamples=2000)
     e = out["relative_emphasis"]["X"]["a"]
     assert e["share"] == 0.8 and e["others_share"] == 0.2 and e["ratio"] == 4.0
-    assert e["p_value"] == pytest.approx(fisher_exact([[8, 2], [4, 16]])[1], abs=1e-6)
-    assert out["relative_emphasis"]["Y"]["a"]["others_share"] == 0.5  # (8 + 2) / 20
+    assert e["emphasis"] == "higher" and e["p_adjusted"] < 0.001
+    assert out["relative_emphasis"]["Y"]["a"]["others_share"] == 0.5  # (0.8·100 + 0.2·100) / 200
     assert out["ranking"]["a"][0] == "X" and out["ranking"]["b"][0] == "Y"
-    assert out["relative_emphasis"]["Y"]["b"]["emphasis"] == "higher"  # 8/10 vs 0/20
-    assert out["relative_emphasis"]["X"]["b"]["emphasis"] == "similar"  # 0/10 vs 8/20: not after Holm
+    assert out["relative_emphasis"]["Y"]["b"]["emphasis"] == "higher"  # 0.8 vs 0
+    # 0.2 against 0.5 pooled from X and Y: lower, but Z against X alone would differ too
+    assert out["relative_emphasis"]["Z"]["a"]["emphasis"] == "lower"
     assert out["relative_emphasis"]["X"]["b"]["ratio"] == 0.0
-    assert out["coverage"]["X"]["themes"]["a"]["segment_share"] == 0.8
+    assert out["coverage"]["X"]["themes"]["a"]["segment_share"] == 0.8 and out["too_few"] == []
+
+
+def test_a_close_difference_is_not_significant_rather_than_similar():
+    x = segs([(["a"], 1)] * 12 + [([], 1)] * 18)  # 0.4
+    y = segs([(["a"], 1)] * 9 + [([], 1)] * 21)  # 0.3
+    out = compare({"X": x, "Y": y}, resamples=2000)
+    assert out["relative_emphasis"]["X"]["a"]["emphasis"] == "not_significant"
+    assert 0.05 < out["relative_emphasis"]["X"]["a"]["p_value"] < 1
+
+
+def test_too_few_groups_are_marked_and_left_out_of_rankings_and_tests():
+    big = segs([(["a"], 1)] * 40 + [([], 1)] * 60)
+    other = segs([([], 1)] * 100)
+    tiny = segs([(["a"], 1)] * 2 + [([], 1)])  # 67 % of 3 segments
+    out = compare({"big": big, "other": other, "tiny": tiny}, resamples=500)
+    assert out["coverage"]["tiny"]["too_few"] and not out["coverage"]["big"]["too_few"]
+    assert out["too_few"] == ["tiny"] and "tiny" not in out["ranking"]["a"] and out["ranking"]["a"][0] == "big"
+    assert out["relative_emphasis"]["tiny"]["a"]["emphasis"] == "too_few"
+    assert out["relative_emphasis"]["tiny"]["a"]["p_value"] is None
+    assert out["relative_emphasis"]["big"]["a"]["others_share"] == 0.0  # the pool leaves tiny out
+    # a wide interval makes a group too_few too, however many segments it has
+    assert coverage(big, max_width=0.05)["too_few"] and not coverage(big)["too_few"]
 
 
 def test_comparison_needs_two_groups_and_exports_csv():
     with pytest.raises(ValueError, match="at least two groups"):
         compare({"X": segs([(["a"], 1)])})
-    out = compare({"X": segs([(["a"], 1), ([], 3)]), "Y": segs([(["b"], 2)])}, resamples=100)
+    out = compare({"X": segs([(["a"], 1), ([], 3)]), "Y": segs([(["b"], 2)])}, resamples=100, min_segments=1,
+                  max_width=1.0)
     rows = list(csv.DictReader(io.StringIO(comparison_csv(out))))
     assert list(rows[0]) == CSV_COLUMNS and len(rows) == 4
     x_a = next(r for r in rows if (r["group"], r["theme"]) == ("X", "a"))
-    shares = (x_a["segments"], x_a["tagged_segments"], x_a["segment_share"], x_a["char_share"])
-    assert shares == ("2", "1", "0.5", "0.25")
-    assert x_a["rank"] == "1" and x_a["others_share"] == "0.0" and x_a["ratio"] == ""
+    shares = (x_a["segments"], x_a["tagged_segments"], x_a["segment_share"], x_a["char_share"],
+              x_a["raw_segment_share"])
+    assert shares == ("2", "1", "0.5", "0.25", "0.5")
+    assert x_a["rank"] == "1" and x_a["others_share"] == "0.0" and x_a["ratio"] == "" and x_a["too_few"] == "False"
+    tiny = compare({"X": segs([(["a"], 1)]), "Y": segs([(["b"], 2)])}, resamples=100)
+    assert {r["rank"] for r in csv.DictReader(io.StringIO(comparison_csv(tiny)))} == {""}
+
+
+def rates(tpr_counts=(60, 100), fpr_counts=(10, 1000), score_pos=0.6, score_neg=0.05):
+    """One theme ``a`` (and a perfect ``b``): tp of positives, fp of negatives, mean scores."""
+    row = lambda tp, p, fp, n, sp, sn: {"positives": p, "negatives": n, "true_positives": tp,  # noqa: E731
+                                        "false_positives": fp, "score_pos": sp, "score_neg": sn,
+                                        "score_pos_sd": 0.2, "score_neg_sd": 0.05}
+    return ErrorRates.from_dict({"a": row(*tpr_counts, *fpr_counts, score_pos, score_neg),
+                                 "b": row(100, 100, 0, 1000, 1.0, 0.0)}, THEMES)
+
+
+def test_adjusted_count_corrects_a_tagger_that_misses_positives():
+    # truth 50 of 200 carry a; the tagger finds 60 % of them (30) and 1 % of the 150 others (1.5 → 2)
+    rows = [(["a"], 1)] * 30 + [([], 1)] * 20 + [(["a"], 1)] * 2 + [([], 1)] * 148
+    seg = segs(rows)
+    raw = coverage(seg, rates=rates(), method="cc")["themes"]["a"]
+    acc = coverage(seg, rates=rates(), method="acc")
+    assert raw["segment_share"] == 0.16 and acc["method"] == "acc" and acc["corrected"]
+    a = acc["themes"]["a"]
+    assert a["raw_segment_share"] == 0.16 and a["segment_share"] == pytest.approx((0.16 - 0.01) / 0.59, abs=1e-3)
+    low, high = a["segment_share_ci"]
+    assert low < 0.25 < high  # holds the truth the raw share is far from
+    # error-rate uncertainty: the same group with rates measured on 10× fewer segments gets a wider interval
+    few = coverage(seg, rates=rates((6, 10), (1, 100)), method="acc")["themes"]["a"]["segment_share_ci"]
+    assert few[1] - few[0] > high - low
+
+
+def test_probabilistic_counts_use_scores_and_known_labels_count_as_known():
+    scores = [{"a": 0.3, "b": 0.0}] * 10
+    rows = [([], 1, s, False, "d1") for s in scores]
+    out = coverage(TaggedSegments.from_rows(rows, THEMES), rates=rates(), method="pcc")
+    assert out["method"] == "pcc" and out["themes"]["a"]["segment_share"] == pytest.approx(0.3)
+    assert out["themes"]["a"]["raw_segment_share"] == 0.0 and out["documents"] == 1
+    # a person labelled 5 of them: those count as they are (4 carry a), the other 5 still by their scores
+    corrected = [(["a"], 1, s, True, "d1") for s in scores[:4]] + [([], 1, scores[0], True, "d1")] + rows[5:]
+    out = coverage(TaggedSegments.from_rows(corrected, THEMES), rates=rates(), method="pcc")
+    assert out["themes"]["a"]["segment_share"] == pytest.approx((4 + 5 * 0.3) / 10)
+    everything_known = [(["a"], 1, s, True, "d1") for s in scores]
+    ci = coverage(TaggedSegments.from_rows(everything_known, THEMES), rates=rates())["themes"]["a"]["segment_share_ci"]
+    assert ci == [1.0, 1.0]
+
+
+def test_a_model_without_error_rates_gets_raw_counts_marked_uncorrected():
+    seg = segs([(["a"], 1)] * 10 + [([], 1)] * 30)
+    out = coverage(seg, rates=None)
+    assert (out["method"], out["corrected"]) == ("cc", False) and "no error rates" in out["interval"]["method"]
+    assert out["themes"]["a"]["segment_share"] == out["themes"]["a"]["raw_segment_share"] == 0.25
+    with pytest.raises(ValueError, match="unknown method"):
+        coverage(seg, method="magic")

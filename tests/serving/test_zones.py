@@ -9,7 +9,6 @@ import csv
 import io
 
 import pytest
-from scipy.stats import fisher_exact
 
 from serving.ingest import ingest_seeds
 
@@ -75,24 +74,24 @@ def test_zone_coverage_errors(corpus):
 
 
 def test_compare_zones_by_hand(corpus):
+    # 6 and 3 segments: too few to rank or test; their shares are still reported (raw: the stub has no rates)
     out = corpus.get("/v1/compare", params={"zones": "甲高新区,乙高新区"}).json()
-    assert out["groups"] == ["甲高新区", "乙高新区"]
-    a, b = A_2023 + A_2024, B_2023
+    assert out["groups"] == ["甲高新区", "乙高新区"] and out["too_few"] == ["甲高新区", "乙高新区"]
     party = out["relative_emphasis"]["乙高新区"]["party"]
-    assert party["share"] == share(b, "party") == round(2 / 3, 4)
-    assert party["others_share"] == share(a, "party") == round(1 / 6, 4)
-    assert party["ratio"] == round((2 / 3) / (1 / 6), 4) == 4.0
-    assert party["p_value"] == pytest.approx(fisher_exact([[2, 1], [1, 5]])[1], abs=1e-6)
-    assert out["ranking"]["party"] == ["乙高新区", "甲高新区"]
-    assert out["ranking"]["investment"] == ["甲高新区", "乙高新区"]
-    assert out["coverage"]["甲高新区"]["themes"]["investment"]["segment_share"] == 0.5
+    assert party["share"] == share(B_2023, "party") == round(2 / 3, 4)
+    assert (party["emphasis"], party["p_value"], party["others_share"]) == ("too_few", None, None)
+    assert out["ranking"]["party"] == [] and out["char_ranking"]["party"] == []
+    cov = out["coverage"]["甲高新区"]
+    assert (cov["segments"], cov["documents"], cov["too_few"], cov["corrected"], cov["method"]) == (6, 2, True, False,
+                                                                                                   "cc")
+    assert cov["themes"]["investment"]["segment_share"] == cov["themes"]["investment"]["raw_segment_share"] == 0.5
 
 
 def test_compare_one_zone_across_years(corpus):
     out = corpus.get("/v1/compare", params={"zones": "甲高新区", "year": "2023,2024"}).json()
     assert out["groups"] == ["甲高新区 2023", "甲高新区 2024"] and out["year"] == [2023, 2024]
     assert out["coverage"]["甲高新区 2024"]["themes"]["party"]["segment_share"] == 0.5
-    assert out["relative_emphasis"]["甲高新区 2023"]["safety"]["others_share"] == 0.0
+    assert out["coverage"]["甲高新区 2024"]["documents"] == 1
 
 
 def test_compare_as_csv(corpus):
@@ -102,7 +101,18 @@ def test_compare_as_csv(corpus):
         rows = list(csv.DictReader(io.StringIO(r.text)))
         assert len(rows) == 2 * 5
         row = next(x for x in rows if (x["group"], x["theme"]) == ("乙高新区", "party"))
-        assert (row["tagged_segments"], row["ratio"], row["rank"]) == ("2", "4.0", "1")
+        assert (row["tagged_segments"], row["too_few"], row["emphasis"], row["rank"]) == ("2", "True", "too_few", "")
+
+
+def test_document_type_filter(corpus):
+    doc_type = corpus.get("/v1/reports").json()["reports"][0]["doc_type"]
+    cov = corpus.get("/v1/zones/甲高新区/coverage", params={"doc_type": doc_type}).json()
+    assert (cov["segments"], cov["reports"], cov["doc_type"]) == (6, 2, doc_type)
+    other = "新闻报道" if doc_type != "新闻报道" else "工作总结"
+    none = corpus.get("/v1/zones/甲高新区/coverage", params={"doc_type": other}).json()
+    assert (none["segments"], none["reports"]) == (0, 0)
+    r = corpus.get("/v1/compare", params={"doc_type": other})
+    assert r.status_code == 422 and "at least two groups" in r.json()["detail"]
 
 
 def test_compare_errors(corpus):
