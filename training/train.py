@@ -6,6 +6,7 @@ import hashlib
 import json
 import logging
 import subprocess
+import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -188,6 +189,7 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
     summary = {"labels_hash": lhash, "examples": len(examples), "runs": []}
     fits = FoldFits(examples, themes, progress)
     for model_type in model_types:
+        started = time.time()  # the run spans the training, from here
         config = TrainConfig(model_type=model_type, include_authored=include_authored, with_heading=with_heading,
                              device=device)
         ev = evaluate_config(config, examples, themes, fits)
@@ -199,7 +201,7 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
         tagger.info = {"cv": _compact(ev.cv), "labels_hash": lhash, "config": asdict(config),
                        "trained_on": [e.id for e in examples],
                        "error_rates": error_rates(fits.Y, ev.oof, fits.folds, tagger.thresholds, themes, fits.groups)}
-        run_id, version = log_run(tagger, ev, examples, themes, lhash, code_version())
+        run_id, version = log_run(tagger, ev, examples, themes, lhash, code_version(), started=started)
         summary["runs"].append({"model_type": model_type, "run_id": run_id, "version": version,
                                 "macro_f1": ev.cv["macro_f1"], "micro_f1": ev.cv["micro_f1"],
                                 "fold_macro_f1_std": ev.cv["fold_macro_f1_std"],

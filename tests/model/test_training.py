@@ -38,7 +38,7 @@ def test_training_registers_a_champion_with_honest_metrics(store):
     assert logged.data.params["cv"] == "5-fold grouped by document"
     assert logged.data.params["labels_hash"] == summary["labels_hash"]
     assert int(logged.data.params["n_corpus"]) >= 4000
-    assert {f"fold_fold{i}_macro_f1" for i in range(1, 6)} <= set(logged.data.metrics)
+    assert {f"fold{i}_macro_f1" for i in range(1, 6)} <= set(logged.data.metrics)
     assert {"cv_zone_macro_f1", "cv_government_macro_f1", "cv_zone_f1_innovation"} <= set(logged.data.metrics)
     assert set(run["genres"]) == {"zone", "government"}
     assert {"cv_f1_safety", "cv_precision_party", "cv_recall_investment"} <= set(logged.data.metrics)
