@@ -2,7 +2,7 @@
 JSON/JSONL; exit 0 ok, 2 bad input.
 
 ``segment`` (one report), ``model`` (train, predict, evaluate), ``serve`` (run, serve), ``labels`` (check,
-realign, agreement, corpus tools), ``retrain`` (export, pull, correct), ``batch``, ``bench``; ``io`` holds
+realign, agreement, corpus tools), ``retrain`` (export, pull, correct), ``batch``, ``bench``, ``coverage``; ``io`` holds
 the output conventions they share.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from policytag.cli import batch, bench, labels, model, retrain, segment, serve
+from policytag.cli import batch, bench, coverage, labels, model, retrain, segment, serve
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Tag Chinese zone work reports with policy themes.")
@@ -28,3 +28,4 @@ serve.register(app)
 retrain.register(app, labels.labels_app)
 bench.register(app)
 batch.register(app)
+coverage.register(app)

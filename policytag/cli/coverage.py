@@ -1,0 +1,76 @@
+"""``policytag coverage``: per-group theme coverage of pre-cut segments, corrected for the tagger's errors.
+
+The same arithmetic as the API's coverage (``policytag.coverage``): the served model's error rates correct
+the shares; a model without them gives the raw counts (``"corrected": false``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policytag.cli.io import emit, fail
+
+
+def coverage(
+    input: Annotated[Path, typer.Option("--input", help="JSONL: {\"id\", \"text\", FIELD: value, ...} per segment.")],
+    group_by: Annotated[str, typer.Option("--group-by", help="The field whose values form the groups.")],
+    model_uri: Annotated[str | None, typer.Option(help="MLflow model URI (default: the @champion).")] = None,
+    method: Annotated[str, typer.Option(help="pcc | acc | pacc | cc (raw).")] = "",
+) -> None:
+    """Print {"groups": [{"group", "segments", "themes": {theme: {"share", "raw_share", "low", "high"}}}]}:
+    shares are fractions of segments, raw_share the plain classify-and-count, low/high the 95 % interval."""
+    from policytag import coverage as cov
+    from policytag.cli.model import _load_model
+
+    method = method or cov.DEFAULT_METHOD
+    if method not in cov.METHODS:
+        fail(f"--method must be one of {', '.join(cov.METHODS)}, not {method!r}")
+    rows = _read(input, group_by)
+    tagger = _load_model(model_uri).unwrap_python_model().tagger
+    tags = tagger.tag_segments([r["text"] for r in rows])
+    rates = cov.ErrorRates.of_tagger(tagger)
+    groups: dict[str, list[tuple]] = {}
+    for row, tag in zip(rows, tags):
+        groups.setdefault(json.dumps(row[group_by], ensure_ascii=False), []).append(
+            (list(tag.labels), len(row["text"]), tag.scores, False, str(row.get("doc", row["id"]))))
+    out = []
+    for key, members in groups.items():
+        seg = cov.TaggedSegments.from_rows(members, tagger.themes)
+        if not any("doc" in r for r in rows):
+            seg.docs = None  # no "doc" field: the segments' documents are unknown
+        c = cov.coverage(seg, rates=rates, method=method)
+        out.append({"group": json.loads(key), "segments": c["segments"], "corrected": c["corrected"],
+                    "method": c["method"], "too_few": c["too_few"],
+                    "themes": {t: {"share": e["segment_share"], "raw_share": e["raw_segment_share"],
+                                   "low": e["segment_share_ci"][0], "high": e["segment_share_ci"][1]}
+                               for t, e in c["themes"].items()}})
+    emit({"groups": out})
+
+
+def _read(path: Path, field: str) -> list[dict]:
+    if not path.is_file():
+        fail(f"no such file: {path}")
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            fail(f"{path}:{n}: not JSON ({exc.msg})")
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+            fail(f"{path}:{n}: each line needs an \"id\" and a string \"text\"")
+        if field not in row:
+            fail(f"{path}:{n}: no {field!r} field to group by")
+        rows.append(row)
+    if not rows:
+        fail(f"{path}: no segments")
+    return rows
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(coverage)
