@@ -93,7 +93,7 @@ function emphasisTable(result) {
   const head = h("tr", {}, h("th", {}, "Group"), result.themes.map((t) => h("th", {}, themeName(t))));
   const rows = result.groups.map((g) => h("tr", {}, h("th", { scope: "row" }, g), result.themes.map((t) => {
     const e = result.relative_emphasis[g][t];
-    const mark = { higher: "▲ ", lower: "▼ ", similar: "" }[e.emphasis];
+    const mark = { higher: "▲ ", lower: "▼ " }[e.emphasis] || "";
     return h("td", { class: `emph-${e.emphasis}`, dataset: { emphasis: e.emphasis },
       title: `share ${pct(e.share, 1)} vs the others ${pct(e.others_share, 1)}; ratio ${num(e.ratio)}; ` +
         `p ${num(e.p_value, 4)}, Holm-adjusted ${num(e.p_adjusted, 4)}` },
@@ -104,7 +104,8 @@ function emphasisTable(result) {
 
 function rankingList(result, measure) {
   return result.themes.map((t) => h("li", {}, h("strong", { style: { color: themeColor(t) } }, themeName(t)), ": ",
-    result.ranking[t].map((g, i) => [i ? " › " : "", `${g} (${pct(cell(result, g, t, measure).share)})`])));
+    (measure === "char" ? result.char_ranking : result.ranking)[t].map((g, i) =>
+      [i ? " › " : "", `${g} (${pct(cell(result, g, t, measure).share)})`])));
 }
 
 /** Fill the zone and year choices from the stored reports (all zones ticked, no year = all years). */
