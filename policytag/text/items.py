@@ -52,18 +52,24 @@ def item_starts(text: str, start: int, end: int) -> list[int]:
     """Offsets where the items of the paragraph ``text[start:end]`` begin.
 
     Picks the enumerator family whose run 1, 2, 3... begins earliest; nested
-    enumerations of other families stay inside their item.
+    enumerations of other families stay inside their item. A family may run
+    again from 1 after a run of at least two (一是…三是, then 一是…二是 in a
+    report pasted as one line); a run of one item is no enumeration.
     """
     best: list[int] = []
     for pattern, to_int in ENUMERATORS.values():
-        run: list[int] = []
-        expected = 1
+        runs: list[list[int]] = [[]]
         for m in pattern.finditer(text, start, end):
-            if to_int(m.group(1)) == expected and _at_boundary(text, m.start(), start):
+            number, run = to_int(m.group(1)), runs[-1]
+            if number not in (len(run) + 1, 1) or not _at_boundary(text, m.start(), start):
+                continue
+            if number == len(run) + 1:
                 run.append(m.start())
-                expected += 1
-        if len(run) >= 2 and (not best or run[0] < best[0]):
-            best = run
+            elif len(run) >= 2:
+                runs.append([m.start()])
+        starts = [pos for run in runs if len(run) >= 2 for pos in run]
+        if starts and (not best or starts[0] < best[0]):
+            best = starts
     return best
 
 
