@@ -15,7 +15,7 @@ from policytag.config import Settings, get_settings
 from policytag.store.db import make_engine, make_sessionmaker, migrate
 from serving.jobs import RetrainRunner
 from serving.limits import BodySizeLimit, RequestTimeLimit
-from serving.routes import labels, models, reports, system, tag, zones
+from serving.routes import labels, models, report_metadata, reports, system, tag, zones
 from serving.routes.page import add_page
 from serving.served_model import ModelSlot, ServedModel
 
@@ -52,7 +52,8 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestTimeLimit, seconds=settings.request_timeout_s)  # outermost: body upload included
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for router in (tag.router, reports.router, zones.router, labels.router, models.router):
+    for router in (tag.router, reports.router, report_metadata.router, zones.router, labels.router,
+                   models.router):
         app.include_router(router, prefix="/v1")
     app.include_router(system.router)
     add_page(app)

@@ -113,6 +113,24 @@ class HumanLabel(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
+class ReportEdit(Base):
+    """One corrected metadata field of a stored report: who changed it, when, and from what to what.
+
+    Rows are never updated; the report's own columns hold the current values.
+    """
+
+    __tablename__ = "report_edits"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    report_id: Mapped[str] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # zone | year | doc_type | title
+    old: Mapped[str | int | None] = mapped_column(JSON)
+    new: Mapped[str | int | None] = mapped_column(JSON)
+    author: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
 class Job(Base):
     """A background job (retraining): its state survives the process that ran it."""
 

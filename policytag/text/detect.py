@@ -20,7 +20,10 @@ PART_KINDS = (  # checked in this order: 存在问题 before the others
 # A report's own title, when layout found none: its first line names the years it covers.
 REPORT_TITLE = re.compile(r"工作(?:总结|计划|安排|思路|打算|要点|报告)")
 PLAN_YEAR = re.compile(r"(20\d{2})\s*年(?:工作)?(?:计划|安排|打算|思路|工作要点|重点工作|主要目标)")
-PLAN_WORD = re.compile(r"(计划|安排|打算|思路)")
+PLAN_WORDS = ("计划", "安排", "打算", "思路")
+PLAN_WORD = re.compile(f"({'|'.join(PLAN_WORDS)})")
+# Every document type detect_doc_type names (and a person may correct a report to).
+DOC_TYPES = ("工作总结", *(f"工作{w}" for w in PLAN_WORDS), *(f"工作总结及工作{w}" for w in PLAN_WORDS), "新闻报道")
 NEWS_CUES = re.compile(r"记者|通讯员|/摄|据介绍|据悉")
 
 

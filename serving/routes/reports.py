@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from policytag.store import crud
 from serving.deps import ModelDep, SessionDep, SettingsDep, WriteAccess
 from serving.retag import retag_reports
+from serving.routes.report_metadata import ResubmissionConflict, resubmission_conflict
 from serving.routes.tag import ERRORS
 from serving.schemas import INVALID, Problem, ReportList, StoredReport, YearQuery
 from serving.submission import OPENAPI_BODY, read_submission
@@ -22,12 +23,18 @@ NOT_FOUND = {404: {"model": Problem}, **INVALID}
 
 @router.post("", response_model=StoredReport, status_code=201, dependencies=[WriteAccess],
              responses={**ERRORS, 200: {"model": StoredReport, "description": "Already stored (same text)."},
-                        401: {"model": Problem}}, openapi_extra=OPENAPI_BODY)
+                        401: {"model": Problem},
+                        409: {"model": ResubmissionConflict, "description": "Already stored with other metadata: "
+                              "nothing changed; correct it with PATCH /v1/reports/{report_id}."}},
+             openapi_extra=OPENAPI_BODY)
 async def create_report(request: Request, response: Response, session: SessionDep, model: ModelDep,
                         settings: SettingsDep) -> dict:
-    """Tag a report and store it with its segments and predictions; the same text is stored once."""
+    """Tag a report and store it with its segments and predictions; the same text is stored once (posted
+    again with another zone, year or title: 409, and the stored report is corrected with PATCH)."""
     sub = await read_submission(request)
     existing = crud.find_by_hash(session, sub.text)
+    if existing is not None and (conflict := resubmission_conflict(existing, sub)) is not None:
+        return conflict
     if existing is None:
         tagged = await run_in_threadpool(tag_submission, model, sub, settings)
         crud.add_report(session, text=sub.text, tagged=tagged, model_version=model.version, source=sub.source)

@@ -116,8 +116,10 @@ def test_store_read_list_and_delete(client):
     stored = r.json()
     rid = stored["report_id"]
     assert stored["created"] is True and r.headers["location"] == f"/v1/reports/{rid}"
-    again = client.post("/v1/reports", json={"text": SEED, "zone": "别的区"})
+    again = client.post("/v1/reports", json={"text": SEED})
     assert again.status_code == 200 and again.json()["created"] is False and again.json()["report_id"] == rid
+    other_zone = client.post("/v1/reports", json={"text": SEED, "zone": "别的区"})  # issue 19: no silent 200
+    assert other_zone.status_code == 409 and other_zone.json()["report_id"] == rid
     assert client.get("/v1/reports").json()["total"] == 1
     got = client.get(f"/v1/reports/{rid}").json()
     assert got["text"] == SEED and got["zone"] == "鹤城高新区"
