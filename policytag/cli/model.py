@@ -51,11 +51,34 @@ def _load_model(model_uri: str | None):
         fail(f"cannot load model {uri!r}: {exc}. Train one with 'policytag train' or pass --model-uri.")
 
 
-def _read_segments(path: Path) -> list[dict]:
+def _read_text(path: Path) -> str:
+    """A file's UTF-8 text, or standard input's for ``-``."""
+    if str(path) == "-":
+        return sys.stdin.read()
     if not path.is_file():
         fail(f"no such file: {path}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+
+
+def _segment_output(text: str) -> list[dict] | None:
+    """The segments of ``policytag segment``'s output (one JSON document with a "segments" list), else None."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return doc["segments"] if isinstance(doc, dict) and isinstance(doc.get("segments"), list) else None
+
+
+def _read_segments(path: Path) -> list[dict]:
+    """Segments from JSONL (one {"id", "text"} per line) or from ``policytag segment``'s output; ``-``: stdin."""
+    text = _read_text(path)
+    segments = _segment_output(text)
+    lines = [json.dumps(s, ensure_ascii=False) for s in segments] if segments is not None else text.splitlines()
     rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
@@ -81,7 +104,8 @@ def _predict(model, rows: list[dict]):
 
 
 def predict(
-    input: Annotated[Path, typer.Option("--input", help="JSONL, one segment per line: {\"id\", \"text\"}.")],
+    input: Annotated[Path, typer.Option("--input", help="JSONL, one segment per line: {\"id\", \"text\"}; or "
+                                        "the output of 'policytag segment'; - reads standard input.")],
     output: Annotated[Path | None, typer.Option(help="Write JSONL here instead of stdout.")] = None,
     model_uri: Annotated[str | None, typer.Option(help="Default: models:/policytag@champion.")] = None,
 ) -> None:
