@@ -27,8 +27,9 @@ header when the service runs with `POLICYTAG_API_KEY` set."""
 
 
 def create_app(settings: Settings | None = None, *, model: ServedModel | None = None,
-               load_model: bool = True) -> FastAPI:
-    """The app; ``model`` serves an already loaded model, ``load_model=False`` starts without one."""
+               load_model: bool = True, background_retrain: str | None = None) -> FastAPI:
+    """The app; ``model`` serves an already loaded model, ``load_model=False`` starts without one;
+    ``background_retrain`` (a model type) starts a retraining job of that type once the app is up."""
     settings = settings or get_settings()
     engine = make_engine(settings.db_url)
 
@@ -40,6 +41,9 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
             app.state.model.reload()
             if not app.state.model.loaded:
                 log.warning("serving without a model: %s", app.state.model.error)
+        if background_retrain:
+            job_id = app.state.jobs.start("main job", background_retrain)
+            log.info("retraining %s in the background: follow /v1/jobs/%s", background_retrain, job_id)
         yield
         app.state.jobs.shutdown()
         engine.dispose()

@@ -223,6 +223,7 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
                        "error_rates": error_rates(fits.Y, ev.oof, fits.folds, tagger.thresholds, themes, fits.groups)}
         run_id, version = log_run(tagger, ev, examples, themes, lhash, code_version(), started=started)
         summary["runs"].append({"model_type": model_type, "run_id": run_id, "version": version,
+                                "config": asdict(config),
                                 "macro_f1": ev.cv["macro_f1"], "micro_f1": ev.cv["micro_f1"],
                                 "fold_macro_f1_std": ev.cv["fold_macro_f1_std"],
                                 "genres": {g: round(m["macro_f1"], 4) for g, m in ev.cv.get("genres", {}).items()},
@@ -236,24 +237,39 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
 
 def promote(client, best: dict, lhash: str, examples: list[Example], themes: list[str], *, force: bool,
             fits: FoldFits | None = None) -> dict:
-    """Move ``@champion`` to ``best`` if its macro-F1 beats the champion's on the same labels (a tie keeps it)."""
+    """Move ``@champion`` to ``best`` if its macro-F1 beats the champion's on the same labels; a tie keeps it.
+
+    When the labels changed, the champion's configuration is re-evaluated on today's labels. If ``best`` is
+    that same configuration, it *is* the champion retrained on today's labels (corrections, examples, a new
+    theme), and it replaces it.
+    """
     current = registry.champion(client)
     if current is None or force:
         registry.set_champion(client, best["version"])
         return {"champion_moved": True, "champion_version": best["version"],
                 "reason": "forced" if current is not None else "no champion yet"}
     run = client.get_run(current.run_id)
+    config = TrainConfig(**json.loads(run.data.params["config"]))
     if run.data.params.get("labels_hash") == lhash:
         current_f1 = run.data.metrics["cv_macro_f1"]
     else:  # labels changed: re-evaluate the champion's configuration on today's labels
-        config = TrainConfig(**json.loads(run.data.params["config"]))
         current_f1 = evaluate_config(config, examples, themes, fits).cv["macro_f1"]
+        if "config" in best and _same_model(config, TrainConfig(**best["config"])):
+            registry.set_champion(client, best["version"])
+            return {"champion_moved": True, "champion_version": best["version"],
+                    "reason": f"champion v{current.version}'s configuration retrained on the changed labels "
+                              f"(macro-F1 {best['macro_f1']:.4f})"}
     if best["macro_f1"] > current_f1:
         registry.set_champion(client, best["version"])
         return {"champion_moved": True, "champion_version": best["version"],
                 "reason": f"macro-F1 {best['macro_f1']:.4f} > champion v{current.version} {current_f1:.4f}"}
     return {"champion_moved": False, "champion_version": str(current.version),
             "reason": f"macro-F1 {best['macro_f1']:.4f} <= champion v{current.version} {current_f1:.4f}"}
+
+
+def _same_model(a: TrainConfig, b: TrainConfig) -> bool:
+    """The same classifier on the same inputs (where it trains does not matter)."""
+    return replace(a, device="cpu") == replace(b, device="cpu")
 
 
 def _compact(cv: dict) -> dict:

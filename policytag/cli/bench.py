@@ -18,6 +18,11 @@ def bench(
                                                         "or bench/results-quick.json with --quick).")] = None,
     coverage: Annotated[bool, typer.Option(help="Instead: the coverage methods' error and interval coverage "
                                                 "on held-out documents (bench/coverage.py).")] = False,
+    finetuned: Annotated[bool, typer.Option(help="Instead: the fine-tuned model's training budget, int8 against "
+                                                 "fp32 throughput, and (with --home) API latency "
+                                                 "(bench/finetuned.py).")] = False,
+    home: Annotated[Path | None, typer.Option(help="With --finetuned: the project home whose champion "
+                                                   "serves the API measurement.")] = None,
 ) -> None:
     """Measure throughput, API latency, cold start, memory, training time and CV macro-F1; print a table."""
     if not (PROJECT_ROOT / "bench" / "run.py").is_file():
@@ -28,6 +33,11 @@ def bench(
         from bench.coverage import main as coverage_main
 
         coverage_main(["--quick"] * quick + (["--json", str(output)] if output else []))
+        return
+    if finetuned:
+        from bench.finetuned import main as finetuned_main
+
+        finetuned_main((["--home", str(home)] if home else []) + (["--json", str(output)] if output else []))
         return
     from bench.run import main
 

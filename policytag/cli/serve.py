@@ -18,10 +18,14 @@ def run(
     port: PortOption = None,
     serve_api: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the API after preparing.")] = True,
     seeds: Annotated[bool, typer.Option(help="Store the seed reports (skipped when already stored).")] = True,
+    fine_tune: Annotated[bool, typer.Option(
+        "--fine-tune/--no-fine-tune",
+        help="After training the first model, fine-tune the transformer in a background retraining job "
+             "while serving (most of an hour on two cores); the service swaps to it only if it is better.")] = True,
 ) -> None:
     """The main job: train a champion if none is registered, store the seeds, serve the API."""
     from policytag import registry
-    from policytag.model.model_types import FIRST_MODEL_TYPE
+    from policytag.model.model_types import BACKGROUND_MODEL_TYPE, FIRST_MODEL_TYPE
     from policytag.store.db import make_engine, make_sessionmaker, migrate
     from serving.ingest import ingest_seeds
     from serving.served_model import load_champion
@@ -44,7 +48,12 @@ def run(
             emit({"event": "seed", **result})
     engine.dispose()
     if serve_api:
-        _serve(settings, model)
+        background = BACKGROUND_MODEL_TYPE if current is None and fine_tune else None
+        if background:
+            emit({"event": "fine-tuning", "model_type": background,
+                  "how": "a background retraining job, listed at /v1/jobs and on the page's model tab; "
+                         "the service swaps to the new model only if it beats the champion"})
+        _serve(settings, model, background)
 
 
 def serve(host: HostOption = None, port: PortOption = None) -> None:
@@ -58,7 +67,7 @@ def _settings(host: str | None, port: int | None):
     return settings.model_copy(update=updates) if updates else settings
 
 
-def _serve(settings, model) -> None:
+def _serve(settings, model, background_retrain: str | None = None) -> None:
     import uvicorn
 
     from serving.main import create_app
@@ -67,11 +76,11 @@ def _serve(settings, model) -> None:
     emit({"event": "serving", "url": url, "docs": f"{url}/docs", "database": _redacted(settings.db_url),
           "api_key": "required on write endpoints (X-API-Key header)" if settings.api_key else
           "not set: write endpoints are open; set POLICYTAG_API_KEY=<secret> before starting to protect them"})
+    app = create_app(settings, model=model, background_retrain=background_retrain)
     try:
         # Keep-alive 30 s, not uvicorn's 5 s: a pooled client that reuses a connection just as the server
         # closes it gets "connection reset" (the likely cause of one reset seen in the concurrency-16 load test).
-        uvicorn.run(create_app(settings, model=model), host=settings.host, port=settings.port, log_level="info",
-                    timeout_keep_alive=30)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level="info", timeout_keep_alive=30)
     except OSError as exc:
         fail(f"cannot listen on {url}: {exc}; choose another port with --port")
 

@@ -113,8 +113,7 @@ def test_retrain_job_serves_the_new_champion_and_retags(client, home):
     seg = client.get("/v1/reports/004_34edc68766f1ed87").json()["segments"][0]
     client.put(f"/v1/segments/{seg['id']}/labels", json={"labels": []}, headers=KEY)
     assert client.post("/v1/models/retrain", json={"model": "tfidf"}).status_code == 401
-    # same type, same labels: a tie, which keeps the champion unless forced (tests/model/test_training.py)
-    r = client.post("/v1/models/retrain", json={"model": "tfidf", "force": True}, headers=KEY)
+    r = client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY)
     assert r.status_code == 202, r.text
     job_id = r.json()["job_id"]
     second = client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY)
@@ -125,7 +124,8 @@ def test_retrain_job_serves_the_new_champion_and_retags(client, home):
     assert result["runs"][0]["model_type"] == "tfidf" and result["champion_moved"] is True
     assert result["served_version"] == result["champion_version"] == new
     assert client.get("/v1/model").json()["version"] == new
-    assert result["reason"] == "forced"
+    # the correction changed the evaluated labels: the champion's configuration retrained on them replaces it
+    assert f"champion v{before}'s configuration retrained" in result["reason"]
     assert client.get("/v1/reports/004_34edc68766f1ed87").json()["model"]["version"] == before
     r = client.post("/v1/reports/retag", headers=KEY)
     assert r.json() == {"model_version": new, "reports": 5, "segments": 184}
@@ -164,3 +164,20 @@ def test_a_new_theme_with_ten_examples_reaches_the_api(client, home):
     assert set(pos["scores"]) == {"investment", "innovation", "bizenv", "party", "safety", "health"}
     assert pos["scores"]["health"] > neg["scores"]["health"]
     assert "health" in doc["coverage"]["themes"]
+
+
+def test_the_main_job_retrains_in_the_background_while_serving(home, tmp_path):
+    """`policytag run` on a fresh machine starts the slow model's retraining as a job once the app is up
+    (here TF-IDF, to take seconds): it is listed like any job and the champion moves only if it wins."""
+    from sqlalchemy import select
+
+    from policytag.store.tables import Job
+
+    settings = make_settings(home, tmp_path / "data", labels_dir=home / "labels", api_keys="alice:ka")
+    with TestClient(create_app(settings, background_retrain="tfidf")) as c:
+        assert c.get("/readyz").status_code == 200  # serving while the job runs
+        with c.app.state.sessions() as s:
+            (job_id,) = s.scalars(select(Job.id).where(Job.requested_by == "main job"))
+        job = wait(c, job_id)
+        assert job["status"] == "succeeded", job
+        assert c.get("/v1/model").json()["version"] == job["result"]["champion_version"]
