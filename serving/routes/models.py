@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from policytag.model import model_types
 from policytag.store.tables import Job
@@ -35,6 +36,13 @@ def retrain(request: Request, author: Author, body: RetrainRequest | None = None
         return JSONResponse({"detail": f"a retraining job is already running: follow /v1/jobs/{exc.job_id}",
                              "job_id": exc.job_id}, 409)
     return {"job_id": job_id, "status": "running", "url": f"/v1/jobs/{job_id}"}
+
+
+@router.get("/jobs", responses={**INVALID})
+def list_jobs(session: SessionDep, limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict:
+    """The newest jobs first: the main job's background retraining, and those started through the API."""
+    jobs = session.scalars(select(Job).order_by(Job.created_at.desc()).limit(limit))
+    return {"jobs": [job_view(job) for job in jobs]}
 
 
 @router.get("/jobs/{job_id}", responses={404: {"model": Problem}, **INVALID})

@@ -178,6 +178,8 @@ def test_the_main_job_retrains_in_the_background_while_serving(home, tmp_path):
         assert c.get("/readyz").status_code == 200  # serving while the job runs
         with c.app.state.sessions() as s:
             (job_id,) = s.scalars(select(Job.id).where(Job.requested_by == "main job"))
+        assert c.get("/v1/jobs").json()["jobs"][0]["id"] == job_id  # the newest job first
+        assert c.get("/v1/jobs", params={"limit": 0}).status_code == 422
         job = wait(c, job_id)
         assert job["status"] == "succeeded", job
         assert c.get("/v1/model").json()["version"] == job["result"]["champion_version"]
