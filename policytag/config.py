@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     max_segments: int = 5_000  # per report
     request_timeout_s: float = 120.0
     bootstrap_resamples: int = 1000
+    # coverage groups below this many segments, or with a segment-share interval wider than this
+    # (a fraction: 0.5 = 50 points), are ``too_few``: shown, but neither ranked nor tested
+    coverage_min_segments: int = Field(20, ge=1)
+    coverage_max_width: float = Field(0.5, gt=0.0, le=1.0)
     cache: Path | None = None  # POLICYTAG_CACHE: where the converted encoder is kept (~/.cache/policytag)
 
     @property

@@ -18,7 +18,8 @@ coverage on held-out documents; :data:`DEFAULT_METHOD` is the one with the small
 without error rates gets the raw counts, marked ``corrected: false``.
 
 Shares are of segments and of characters (long segments weigh more). The API's routes, a report's coverage,
-``policytag coverage`` and the batch's coverage table (:func:`counts`, raw sums) all use this module.
+``policytag coverage`` and the batch's coverage table all use :func:`coverage`, with the ``too_few``
+thresholds of the settings (:func:`options`); the batch's document rows keep raw counts (:func:`counts`).
 """
 
 from __future__ import annotations
@@ -30,16 +31,26 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from policytag.config import Settings
+
 LEVEL = 0.95
 SIGNIFICANCE = 0.05
 METHODS = {"cc": "classify and count (raw)", "acc": "adjusted classify and count",
            "pcc": "probabilistic classify and count", "pacc": "adjusted probabilistic classify and count"}
 DEFAULT_METHOD = "pcc"  # smallest error in bench/coverage.py (docs/benchmarks.md, "Theme coverage")
-MIN_SEGMENTS = 20  # groups with fewer segments are ``too_few``
-MAX_WIDTH = 0.5  # ... and so are groups whose widest segment-share interval is wider than this
+# groups with fewer segments are ``too_few``, and so are groups whose widest segment-share interval is
+# wider than MAX_WIDTH: defaults of the settings POLICYTAG_COVERAGE_MIN_SEGMENTS / _MAX_WIDTH (options())
+MIN_SEGMENTS: int = Settings.model_fields["coverage_min_segments"].default
+MAX_WIDTH: float = Settings.model_fields["coverage_max_width"].default
 CLUSTER_MIN_DOCUMENTS = 5  # from this many documents the interval accounts for their clustering
 _MIN_GAP = 0.05  # smallest tpr − fpr (or s⁺ − s⁻) an adjustment divides by
 _JEFFREYS = 0.5
+
+
+def options(settings: Settings) -> dict:
+    """The settings' resamples and ``too_few`` thresholds, as keyword arguments of coverage() and compare()."""
+    return {"resamples": settings.bootstrap_resamples, "min_segments": settings.coverage_min_segments,
+            "max_width": settings.coverage_max_width}
 
 
 @dataclass(frozen=True)
@@ -139,7 +150,7 @@ class TaggedSegments:
 
 def counts(rows: Sequence[tuple[Sequence[str], int]], themes: list[str]) -> dict:
     """Segments and characters in all and per theme (``untagged``: carrying none), from ``(labels, n_chars)``
-    per segment: what the batch's coverage table sums."""
+    per segment: the raw counts of the batch's document rows."""
     out = {"segments": len(rows), "characters": sum(n for _, n in rows)}
     for t in themes:
         carried = [n for labels, n in rows if t in labels]
@@ -324,10 +335,9 @@ def compare(groups: dict[str, TaggedSegments], *, rates: ErrorRates | None = Non
     shared bias largely cancels); ``p_adjusted`` its Holm correction over all compared cells. ``emphasis``
     is ``higher`` or ``lower`` when ``p_adjusted`` < 0.05, else ``not_significant`` (the data cannot tell
     the shares apart, which is not evidence that they are alike). ``too_few`` groups are not ranked, not
-    tested and not in the others' pool.
+    tested and not in the others' pool. ``char_relative_emphasis`` is the same for character shares (the
+    others pooled by characters), so a reader can keep to one measure.
     """
-    from scipy.stats import norm  # only comparisons need scipy (batch workers import this module)
-
     if len(groups) < 2:
         raise ValueError("a comparison needs at least two groups with stored reports")
     themes = next(iter(groups.values())).themes
@@ -335,16 +345,36 @@ def compare(groups: dict[str, TaggedSegments], *, rates: ErrorRates | None = Non
     matrix = {g: coverage(s, rates=rates, method=method, resamples=resamples, seed=seed, min_segments=min_segments,
                           max_width=max_width) for g, s in groups.items()}
     ranked = [g for g in names if not matrix[g]["too_few"]]
-    est = {g: estimate(groups[g], np.ones(len(groups[g])), usable_method(method, groups[g], rates), rates,
-                       resamples=resamples, seed=seed, stream=i) for i, g in enumerate(ranked)}
+    out = {"groups": names, "themes": themes, "coverage": matrix}
+    for key, weight in (("relative_emphasis", lambda seg: np.ones(len(seg))), ("char_relative_emphasis",
+                                                                              lambda seg: seg.chars)):
+        est = {g: estimate(groups[g], weight(groups[g]), usable_method(method, groups[g], rates), rates,
+                           resamples=resamples, seed=seed, stream=i) for i, g in enumerate(ranked)}
+        sizes = {g: float(weight(groups[g]).sum()) for g in ranked}
+        share_key = "segment_share" if key == "relative_emphasis" else "char_share"
+        out[key] = _emphasis(names, themes, matrix, est, sizes, share_key)
+    out["ranking"] = {t: sorted(ranked, key=lambda g: -(matrix[g]["themes"][t]["segment_share"] or 0.0))
+                      for t in themes}
+    out["char_ranking"] = {t: sorted(ranked, key=lambda g: -(matrix[g]["themes"][t]["char_share"] or 0.0))
+                           for t in themes}
+    out["too_few"] = [g for g in names if matrix[g]["too_few"]]
+    return out
+
+
+def _emphasis(names: list[str], themes: list[str], matrix: dict, est: dict[str, Estimate], sizes: dict[str, float],
+              share_key: str) -> dict:
+    """Each tested group (``est``) against the others pooled by ``sizes``; the others ``too_few`` or, with a
+    single tested group, ``not_significant``."""
+    from scipy.stats import norm  # only comparisons need scipy (batch workers import this module)
+
     cells, p_values = [], []
-    for g in ranked:
-        others = [o for o in ranked if o != g]
+    for g in est:
+        others = [o for o in est if o != g]
         if not others:
             continue
-        sizes = np.array([len(groups[o]) for o in others], dtype=float)
-        pool_point = sizes @ np.array([est[o].point for o in others]) / sizes.sum()
-        pool_draws = np.einsum("o,orj->rj", sizes, np.array([est[o].draws for o in others])) / sizes.sum()
+        weights = np.array([sizes[o] for o in others])
+        pool_point = weights @ np.array([est[o].point for o in others]) / weights.sum()
+        pool_draws = np.einsum("o,orj->rj", weights, np.array([est[o].draws for o in others])) / weights.sum()
         diff_sd = (est[g].draws - pool_draws).std(axis=0)
         for j, t in enumerate(themes):
             diff = est[g].point[j] - pool_point[j]
@@ -352,10 +382,11 @@ def compare(groups: dict[str, TaggedSegments], *, rates: ErrorRates | None = Non
             cells.append((g, t, float(est[g].point[j]), float(pool_point[j])))
             p_values.append(p)
     emphasis: dict[str, dict] = {g: {} for g in names}
+    tested = {g for g, *_ in cells}
     for g in names:
-        if g not in est:
+        if g not in tested:
             for t in themes:
-                emphasis[g][t] = {"share": matrix[g]["themes"][t]["segment_share"], "others_share": None,
+                emphasis[g][t] = {"share": matrix[g]["themes"][t][share_key], "others_share": None,
                                   "ratio": None, "p_value": None, "p_adjusted": None,
                                   "emphasis": "too_few" if matrix[g]["too_few"] else "not_significant"}
     for (g, t, share_g, share_o), p, p_adj in zip(cells, p_values, holm(p_values)):
@@ -365,10 +396,7 @@ def compare(groups: dict[str, TaggedSegments], *, rates: ErrorRates | None = Non
         emphasis[g][t] = {"share": _r(share_g), "others_share": _r(share_o),
                           "ratio": _r(share_g / share_o) if share_o else None,
                           "p_value": _r(p, 6), "p_adjusted": _r(p_adj, 6), "emphasis": direction}
-    ranking = {t: sorted(ranked, key=lambda g: -(matrix[g]["themes"][t]["segment_share"] or 0.0)) for t in themes}
-    char_ranking = {t: sorted(ranked, key=lambda g: -(matrix[g]["themes"][t]["char_share"] or 0.0)) for t in themes}
-    return {"groups": names, "themes": themes, "coverage": matrix, "relative_emphasis": emphasis,
-            "ranking": ranking, "char_ranking": char_ranking, "too_few": [g for g in names if matrix[g]["too_few"]]}
+    return emphasis
 
 
 CSV_COLUMNS = ["group", "theme", "segments", "documents", "too_few", "tagged_segments", "segment_share",

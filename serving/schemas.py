@@ -147,6 +147,8 @@ class Comparison(BaseModel):
     doc_type: str | None = None
     coverage: dict[str, Coverage]
     relative_emphasis: dict[str, dict[str, Emphasis]]
+    char_relative_emphasis: dict[str, dict[str, Emphasis]] = Field(
+        description="The same for character shares, the other groups pooled by characters.")
     ranking: dict[str, list[str]] = Field(description="Per theme, groups from highest to lowest corrected segment "
                                                       "share; too_few groups are left out.")
     char_ranking: dict[str, list[str]] = Field(description="The same by corrected character share.")

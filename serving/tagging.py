@@ -35,18 +35,19 @@ def tagged_view(model: ServedModel, sub: Submission, settings: Settings) -> dict
     doc = tag_submission(model, sub, settings).as_dict()
     doc["source"] = sub.source
     doc["model"] = {"name": model.name, "version": model.version}
-    doc["coverage"] = document_coverage(doc["segments"], model.themes, settings.bootstrap_resamples,
+    doc["coverage"] = document_coverage(doc["segments"], model.themes, settings,
                                         coverage.ErrorRates.of_tagger(model.tagger))
     doc["warnings"] = warnings(doc)
     return doc
 
 
-def document_coverage(segments: list[dict], themes: list[str], resamples: int,
+def document_coverage(segments: list[dict], themes: list[str], settings: Settings,
                       rates: coverage.ErrorRates | None = None) -> dict:
     """A report's coverage: corrected with the model's error rates when given, a person's labels as known."""
     rows = [(s["labels"], s["end"] - s["start"], s.get("scores") or {}, bool(s.get("correction")), "report")
             for s in segments]
-    return coverage.coverage(coverage.TaggedSegments.from_rows(rows, themes), rates=rates, resamples=resamples)
+    return coverage.coverage(coverage.TaggedSegments.from_rows(rows, themes), rates=rates,
+                             **coverage.options(settings))
 
 
 def warnings(doc: dict) -> list[str]:
@@ -58,9 +59,11 @@ def warnings(doc: dict) -> list[str]:
     return out
 
 
-def stored_view(report: Report, resamples: int, human: dict | None = None) -> dict:
+def stored_view(report: Report, settings: Settings, human: dict | None = None,
+                rates: coverage.ErrorRates | None = None) -> dict:
     """A stored report as ``StoredReport`` fields: current predictions, and people's corrections in
-    ``correction`` (which coverage counts instead of the prediction)."""
+    ``correction`` (which coverage counts instead of the prediction). ``rates``, the error rates of the
+    model that tagged the report, correct its coverage; without them it is the raw count."""
     segments, themes, human = [], [], human or {}
     for seg in report.segments:
         pred = current_prediction(seg, report.model_version)
@@ -77,6 +80,17 @@ def stored_view(report: Report, resamples: int, human: dict | None = None) -> di
            "model": {"name": "policytag", "version": report.model_version}, "segments": segments,
            "text": report.text, "created_at": report.created_at}
     effective = [{**s, "labels": s["correction"]["labels"] if s["correction"] else s["labels"]} for s in segments]
-    doc["coverage"] = document_coverage(effective, themes, resamples)
+    if rates is not None and set(rates.themes) == set(themes):
+        themes = list(rates.themes)  # the order of the rates' columns
+    elif themes:
+        rates = None  # rates of another theme list cannot correct these predictions
+    doc["coverage"] = document_coverage(effective, themes, settings, rates)
     doc["warnings"] = warnings(doc)
     return doc
+
+
+def rates_for(model: ServedModel | None, model_version: str | None) -> coverage.ErrorRates | None:
+    """The served model's error rates when it is the version that tagged a report, else None (raw counts)."""
+    if model is None or model.version != model_version:
+        return None
+    return coverage.ErrorRates.of_tagger(model.tagger)

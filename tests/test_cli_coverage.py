@@ -35,3 +35,26 @@ def test_coverage_per_group_corrected_with_the_models_error_rates(model_home, tm
     result = CliRunner().invoke(app, ["coverage", "--input", str(source), "--group-by", "year"])
     assert result.exit_code == 2 and "no 'year' field" in result.stderr
     get_settings.cache_clear()
+
+
+def test_too_few_thresholds_come_from_the_settings(model_home, tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYTAG_HOME", str(model_home))
+    source = tmp_path / "segments.jsonl"
+    rows = [{"id": i, "text": INVESTMENT, "zone": "甲"} for i in range(25)]
+    rows += [{"id": 100 + i, "text": PARTY, "zone": "乙"} for i in range(3)]
+    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+
+    def too_few(**env: str) -> dict:
+        for name, value in env.items():
+            monkeypatch.setenv(f"POLICYTAG_COVERAGE_{name.upper()}", value)
+        get_settings.cache_clear()
+        try:
+            result = CliRunner().invoke(app, ["coverage", "--input", str(source), "--group-by", "zone"])
+        finally:
+            get_settings.cache_clear()
+        assert result.exit_code == 0, result.output
+        return {g["group"]: g["too_few"] for g in json.loads(result.stdout)["groups"]}
+
+    assert too_few() == {"甲": False, "乙": True}  # defaults: 20 segments, 50 points
+    assert too_few(min_segments="30") == {"甲": True, "乙": True}
+    assert too_few(min_segments="2", max_width="1.0") == {"甲": False, "乙": False}

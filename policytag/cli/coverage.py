@@ -1,7 +1,8 @@
 """``policytag coverage``: per-group theme coverage of pre-cut segments, corrected for the tagger's errors.
 
 The same arithmetic as the API's coverage (``policytag.coverage``): the served model's error rates correct
-the shares; a model without them gives the raw counts (``"corrected": false``).
+the shares; a model without them gives the raw counts (``"corrected": false``). ``too_few`` and the interval's
+resamples follow the same settings (``POLICYTAG_COVERAGE_MIN_SEGMENTS``, ``_MAX_WIDTH``, ``BOOTSTRAP_RESAMPLES``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def coverage(
     shares are fractions of segments, raw_share the plain classify-and-count, low/high the 95 % interval."""
     from policytag import coverage as cov
     from policytag.cli.model import _load_model
+    from policytag.config import get_settings
 
     method = method or cov.DEFAULT_METHOD
     if method not in cov.METHODS:
@@ -42,7 +44,7 @@ def coverage(
         seg = cov.TaggedSegments.from_rows(members, tagger.themes)
         if not any("doc" in r for r in rows):
             seg.docs = None  # no "doc" field: the segments' documents are unknown
-        c = cov.coverage(seg, rates=rates, method=method)
+        c = cov.coverage(seg, rates=rates, method=method, **cov.options(get_settings()))
         out.append({"group": json.loads(key), "segments": c["segments"], "corrected": c["corrected"],
                     "method": c["method"], "too_few": c["too_few"],
                     "themes": {t: {"share": e["segment_share"], "raw_share": e["raw_segment_share"],

@@ -14,8 +14,9 @@ from serving.retag import retag_reports
 from serving.routes.report_metadata import ResubmissionConflict, resubmission_conflict
 from serving.routes.tag import ERRORS
 from serving.schemas import INVALID, Problem, ReportList, StoredReport, YearQuery
+from serving.served_model import ServedModel
 from serving.submission import OPENAPI_BODY, read_submission
-from serving.tagging import stored_view, tag_submission
+from serving.tagging import rates_for, stored_view, tag_submission
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 NOT_FOUND = {404: {"model": Problem}, **INVALID}
@@ -45,9 +46,10 @@ async def create_report(request: Request, response: Response, session: SessionDe
         else:
             response.status_code = 201
             response.headers["Location"] = f"/v1/reports/{tagged.doc_id}"
-            return _view(session, tagged.doc_id, settings, created=True)
+            return await run_in_threadpool(_view, session, tagged.doc_id, settings, model, created=True)
     response.status_code = 200
-    return _view(session, crud.find_by_hash(session, sub.text).id, settings, created=False)
+    return await run_in_threadpool(_view, session, crud.find_by_hash(session, sub.text).id, settings, model,
+                                   created=False)
 
 
 @router.post("/retag", dependencies=[WriteAccess],
@@ -68,9 +70,11 @@ def list_reports(session: SessionDep, zone: str | None = None, year: YearQuery =
 
 
 @router.get("/{report_id}", response_model=StoredReport, responses=NOT_FOUND)
-def get_report(report_id: str, session: SessionDep, settings: SettingsDep) -> dict:
-    """A stored report: its text, segments with current predictions, and coverage."""
-    return _view(session, report_id, settings)
+def get_report(report_id: str, request: Request, session: SessionDep, settings: SettingsDep) -> dict:
+    """A stored report: its text, segments with current predictions, and coverage (corrected for the
+    tagger's errors when the served model tagged it)."""
+    slot = request.app.state.model
+    return _view(session, report_id, settings, slot.get() if slot.loaded else None)
 
 
 @router.delete("/{report_id}", status_code=204, dependencies=[WriteAccess],
@@ -85,13 +89,14 @@ def delete_report(report_id: str, session: SessionDep) -> Response:
     return Response(status_code=204)
 
 
-def _view(session, report_id: str, settings, created: bool | None = None) -> dict:
+def _view(session, report_id: str, settings, model: ServedModel | None, created: bool | None = None) -> dict:
+    """The stored report's view; its coverage uses ``model``'s error rates if that model tagged it."""
     session.expire_all()
     report = crud.get_report(session, report_id)
     if report is None:
         raise _not_found(report_id)
     human = crud.human_labels_of(session, [s.id for s in report.segments])
-    view = stored_view(report, settings.bootstrap_resamples, human)
+    view = stored_view(report, settings, human, rates_for(model, report.model_version))
     view["created"] = created
     return view
 

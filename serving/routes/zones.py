@@ -37,8 +37,7 @@ def zone_coverage(zone: str, session: SessionDep, model: ModelDep, settings: Set
                                  f"its years: {', '.join(map(str, known[zone]['years'])) or 'none'}")
     rows = crud.tagged_rows(session, zone=zone, year=year, part=part, doc_type=doc_type)
     result = coverage.coverage(coverage.TaggedSegments.from_rows(rows, model.themes),
-                               rates=coverage.ErrorRates.of_tagger(model.tagger),
-                               resamples=settings.bootstrap_resamples)
+                               rates=coverage.ErrorRates.of_tagger(model.tagger), **coverage.options(settings))
     return {**result, "zone": zone, "year": year, "part": part, "doc_type": doc_type,
             "reports": len({row[4] for row in rows})}
 
@@ -62,8 +61,7 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
     if len(groups) < 2:
         raise HTTPException(422, "a comparison needs at least two groups with stored segments: name two or more "
                                  "zones, or one zone with two or more years (year=2023,2024)")
-    result = coverage.compare(groups, rates=coverage.ErrorRates.of_tagger(model.tagger),
-                              resamples=settings.bootstrap_resamples)
+    result = coverage.compare(groups, rates=coverage.ErrorRates.of_tagger(model.tagger), **coverage.options(settings))
     result.update(year=years, part=part, doc_type=doc_type)
     wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     if wants_csv:

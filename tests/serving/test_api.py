@@ -31,7 +31,12 @@ def test_tag_returns_segments_offsets_themes_and_coverage_without_storing(client
     assert cov["segments"] == 15 and set(cov["themes"]) == set(THEMES)
     tagged = sum("safety" in s["labels"] for s in doc["segments"])
     assert cov["themes"]["safety"]["segments"] == tagged
-    assert cov["themes"]["safety"]["segment_share"] == round(tagged / 15, 4)
+    # the raw count is the labels'; the default share is corrected (pcc: the mean calibrated score), as the
+    # champion logged its error rates
+    assert cov["themes"]["safety"]["raw_segment_share"] == round(tagged / 15, 4)
+    assert (cov["method"], cov["corrected"]) == ("pcc", True)
+    mean_score = sum(s["scores"]["safety"] for s in doc["segments"]) / 15
+    assert cov["themes"]["safety"]["segment_share"] == pytest.approx(mean_score, abs=1e-4)
     assert client.get("/v1/reports").json()["total"] == 0
 
 

@@ -79,6 +79,25 @@ def test_relative_emphasis_against_the_pool_of_other_groups():
     assert out["coverage"]["X"]["themes"]["a"]["segment_share"] == 0.8 and out["too_few"] == []
 
 
+def test_relative_emphasis_by_characters_pools_the_others_by_characters():
+    # both carry a in 20 of 100 segments; X's are long ones, Y's short ones: alike by segments, not by characters
+    x = segs([(["a"], 9)] * 20 + [([], 1)] * 80)  # segments 0.2, characters 180 / 260
+    y = segs([(["a"], 1)] * 20 + [([], 9)] * 80)  # segments 0.2, characters 20 / 740
+    out = compare({"X": x, "Y": y}, resamples=2000)
+    by_seg, by_char = out["relative_emphasis"]["X"]["a"], out["char_relative_emphasis"]["X"]["a"]
+    assert by_seg["share"] == 0.2 and by_seg["emphasis"] == "not_significant"
+    assert by_char["share"] == round(180 / 260, 4) and by_char["others_share"] == round(20 / 740, 4)
+    assert by_char["emphasis"] == "higher" and out["char_relative_emphasis"]["Y"]["a"]["emphasis"] == "lower"
+    assert out["char_ranking"]["a"] == ["X", "Y"]
+
+
+def test_a_single_group_big_enough_to_test_is_not_significant_not_missing():
+    out = compare({"big": segs([(["a"], 1)] * 40 + [([], 1)] * 60), "tiny": segs([(["a"], 1)] * 2)}, resamples=200)
+    for key in ("relative_emphasis", "char_relative_emphasis"):
+        assert out[key]["big"]["a"]["emphasis"] == "not_significant" and out[key]["big"]["a"]["p_value"] is None
+        assert out[key]["tiny"]["a"]["emphasis"] == "too_few"
+
+
 def test_a_close_difference_is_not_significant_rather_than_similar():
     x = segs([(["a"], 1)] * 12 + [([], 1)] * 18)  # 0.4
     y = segs([(["a"], 1)] * 9 + [([], 1)] * 21)  # 0.3

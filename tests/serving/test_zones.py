@@ -9,8 +9,11 @@ import csv
 import io
 
 import pytest
+from fastapi.testclient import TestClient
 
 from serving.ingest import ingest_seeds
+from serving.main import create_app
+from tests.serving.conftest import make_settings
 
 # Zone 甲: 2023 has 4 segments, 2024 has 2; zone 乙 (2023) has 3. One paragraph is one segment.
 A_2023 = ["全年引进项目十二个,签约金额三十亿元[investment]。",
@@ -85,6 +88,24 @@ def test_compare_zones_by_hand(corpus):
     assert (cov["segments"], cov["documents"], cov["too_few"], cov["corrected"], cov["method"]) == (6, 2, True, False,
                                                                                                    "cc")
     assert cov["themes"]["investment"]["segment_share"] == cov["themes"]["investment"]["raw_segment_share"] == 0.5
+
+
+def test_too_few_thresholds_are_settings(tmp_path, model_home, stub_model):
+    # POLICYTAG_COVERAGE_MIN_SEGMENTS / _MAX_WIDTH: with 2 segments and any width, both zones are ranked
+    settings = make_settings(model_home, tmp_path / "data", coverage_min_segments=2, coverage_max_width=1.0)
+    with TestClient(create_app(settings, model=stub_model)) as client:
+        store(client, A_2023 + A_2024, "甲高新区", 2023)
+        store(client, B_2023, "乙高新区", 2023)
+        out = client.get("/v1/compare").json()
+        assert out["too_few"] == [] and out["ranking"]["party"] == ["乙高新区", "甲高新区"]
+        assert out["relative_emphasis"]["乙高新区"]["party"]["p_value"] is not None
+        assert not client.get("/v1/zones/乙高新区/coverage").json()["too_few"]
+        report = client.get("/v1/reports").json()["reports"][0]["id"]
+        assert not client.get(f"/v1/reports/{report}").json()["coverage"]["too_few"]
+    settings = make_settings(model_home, tmp_path / "data", coverage_min_segments=4, coverage_max_width=1.0)
+    with TestClient(create_app(settings, model=stub_model)) as client:  # 甲 has 6 segments, 乙 3
+        out = client.get("/v1/compare").json()
+        assert out["too_few"] == ["乙高新区"] and out["ranking"]["party"] == ["甲高新区"]
 
 
 def test_compare_one_zone_across_years(corpus):
