@@ -7,6 +7,10 @@ let zonesLoaded = false;
 
 const text = (x, y, content, attrs = {}) => s("text", { x, y, ...FONT, "font-size": 12, fill: "#222", ...attrs }, content);
 
+const MEASURES = { segment: "segments", char: "characters" };
+const TOO_FEW = "too few segments (or too wide an interval) to rank or compare";
+const GREY = "#9aa0a6";
+
 /** Share and interval of one group × theme for the chosen measure (segments or characters). */
 function cell(result, group, theme, measure) {
   const entry = result.coverage[group].themes[theme];
@@ -14,9 +18,20 @@ function cell(result, group, theme, measure) {
     : { share: entry.segment_share, iv: entry.segment_share_ci };
 }
 
-/** Groups as rows, themes as columns; the darker the cell, the larger the share. */
+/** What a group's figures rest on: "35 segments · 2 reports" (characters first in characters mode). */
+function sizeWords(cov, measure) {
+  const reports = cov.documents === null || cov.documents === undefined ? "" : ` · ${cov.documents} reports`;
+  return measure === "char" ? `${cov.characters} characters · ${cov.segments} segments${reports}`
+    : `${cov.segments} segments${reports}`;
+}
+
+const groupSize = (cov, measure) => `n = ${sizeWords(cov, measure)}`;
+
+const emphasisOf = (result, measure) => (measure === "char" ? result.char_relative_emphasis : result.relative_emphasis);
+
+/** Groups as rows, themes as columns; the darker the cell, the larger the share; too_few groups in grey. */
 export function heatmap(result, measure) {
-  const cw = 108, ch = 46, left = 150, top = 36;
+  const cw = 108, ch = 46, left = 230, top = 36;
   const width = left + cw * result.themes.length + 10, height = top + ch * result.groups.length + 10;
   const svg = s("svg", { class: "heatmap", width, height,
     viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": "heatmap of theme shares", ...FONT },
@@ -25,17 +40,22 @@ export function heatmap(result, measure) {
     { "text-anchor": "middle", "font-weight": "bold", fill: themeColor(t) })));
   result.groups.forEach((g, i) => {
     const y = top + ch * i;
-    svg.append(text(left - 8, y + ch / 2 + 4, g, { "text-anchor": "end", class: "group-label" }));
+    const cov = result.coverage[g];
+    const few = Boolean(cov.too_few);
+    svg.append(text(left - 8, y + ch / 2 - 2, g, { "text-anchor": "end", class: "group-label", fill: few ? GREY : "#222" }),
+      text(left - 8, y + ch / 2 + 13, groupSize(cov, measure) + (few ? " · too few" : ""),
+        { "text-anchor": "end", class: "group-n", "data-group": g, "font-size": 11, fill: few ? GREY : "#555" }));
     result.themes.forEach((t, j) => {
       const { share, iv } = cell(result, g, t, measure);
       const x = left + cw * j;
-      const dark = (share || 0) > 0.5;
-      svg.append(s("g", { class: "cell", "data-group": g, "data-theme": t },
-        s("title", {}, `${g} · ${themeName(t)}: ${pct(share, 1)} (95% interval ${ci(iv)})`),
-        s("rect", { x: x + 1, y: y + 1, width: cw - 2, height: ch - 2, rx: 3, fill: themeColor(t),
-          "fill-opacity": 0.08 + 0.92 * (share || 0), stroke: "#ddd" }),
-        text(x + cw / 2, y + 20, pct(share), { "text-anchor": "middle", "font-size": 14, fill: dark ? "#fff" : "#222" }),
-        text(x + cw / 2, y + 36, ci(iv), { "text-anchor": "middle", "font-size": 11, fill: dark ? "#fff" : "#555" })));
+      const dark = !few && (share || 0) > 0.5;
+      svg.append(s("g", { class: few ? "cell too-few" : "cell", "data-group": g, "data-theme": t, "data-too-few": String(few) },
+        s("title", {}, `${g} · ${themeName(t)}: ${pct(share, 1)} of ${MEASURES[measure]} (95% interval ${ci(iv)}); ` +
+          groupSize(cov, measure) + (few ? ` — ${TOO_FEW}` : "")),
+        s("rect", { x: x + 1, y: y + 1, width: cw - 2, height: ch - 2, rx: 3, fill: few ? GREY : themeColor(t),
+          "fill-opacity": few ? 0.15 : 0.08 + 0.92 * (share || 0), stroke: "#ddd", "stroke-dasharray": few ? "4 3" : "none" }),
+        text(x + cw / 2, y + 20, pct(share), { "text-anchor": "middle", "font-size": 14, fill: dark ? "#fff" : few ? GREY : "#222" }),
+        text(x + cw / 2, y + 36, ci(iv), { "text-anchor": "middle", "font-size": 11, fill: dark ? "#fff" : few ? GREY : "#555" })));
     });
   });
   return svg;
@@ -72,9 +92,12 @@ export function barChart(result, measure) {
     result.themes.forEach((t, j) => {
       const { share, iv } = cell(result, g, t, measure);
       const x = x0 + bw * j;
-      const bar = s("g", { class: "bar", "data-group": g, "data-theme": t },
-        s("title", {}, `${g} · ${themeName(t)}: ${pct(share, 1)} (95% interval ${ci(iv)})`),
-        s("rect", { x: x + 1, y: y(share || 0), width: bw - 2, height: Math.max(0, y(0) - y(share || 0)), fill: themeColor(t) }));
+      const few = Boolean(result.coverage[g].too_few);
+      const bar = s("g", { class: few ? "bar too-few" : "bar", "data-group": g, "data-theme": t },
+        s("title", {}, `${g} · ${themeName(t)}: ${pct(share, 1)} of ${MEASURES[measure]} (95% interval ${ci(iv)})` +
+          (few ? ` — ${TOO_FEW}` : "")),
+        s("rect", { x: x + 1, y: y(share || 0), width: bw - 2, height: Math.max(0, y(0) - y(share || 0)),
+          fill: themeColor(t), "fill-opacity": few ? 0.3 : 1 }));
       if (iv) {
         const cx = x + bw / 2;
         bar.append(s("path", { class: "whisker", stroke: "#222", "stroke-width": 1, fill: "none",
@@ -89,16 +112,31 @@ export function barChart(result, measure) {
   return svg;
 }
 
-function emphasisTable(result) {
-  const head = h("tr", {}, h("th", {}, "Group"), result.themes.map((t) => h("th", {}, themeName(t))));
-  const rows = result.groups.map((g) => h("tr", {}, h("th", { scope: "row" }, g), result.themes.map((t) => {
-    const e = result.relative_emphasis[g][t];
-    const mark = { higher: "▲ ", lower: "▼ " }[e.emphasis] || "";
-    return h("td", { class: `emph-${e.emphasis}`, dataset: { emphasis: e.emphasis },
-      title: `share ${pct(e.share, 1)} vs the others ${pct(e.others_share, 1)}; ratio ${num(e.ratio)}; ` +
-        `p ${num(e.p_value, 4)}, Holm-adjusted ${num(e.p_adjusted, 4)}` },
-    mark, pct(e.share), h("small", {}, ` ×${num(e.ratio, 1)}`));
-  })));
+/** What a cell's test says, in words that never call a non-significant difference "similar". */
+function emphasisWords(e, measure) {
+  const of = `share of ${MEASURES[measure]} ${pct(e.share, 1)}`;
+  if (e.emphasis === "too_few") return `${of}; not tested: ${TOO_FEW}`;
+  if (e.others_share === null) return `${of}; not tested: no other group to compare with`;
+  const stats = `vs the others ${pct(e.others_share, 1)}; ratio ${num(e.ratio)}; p ${num(e.p_value, 4)}, ` +
+    `Holm-adjusted ${num(e.p_adjusted, 4)}`;
+  if (e.emphasis === "higher") return `${of} ${stats}: higher than the others`;
+  if (e.emphasis === "lower") return `${of} ${stats}: lower than the others`;
+  return `${of} ${stats}: not significant — the data cannot tell this share from the others' ` +
+    "(which is not evidence that they are alike)";
+}
+
+function emphasisTable(result, measure) {
+  const emphasis = emphasisOf(result, measure);
+  const head = h("tr", {}, h("th", {}, "Group"), h("th", {}, "n"), result.themes.map((t) => h("th", {}, themeName(t))));
+  const rows = result.groups.map((g) => h("tr", { class: result.coverage[g].too_few ? "too-few" : "" },
+    h("th", { scope: "row" }, g), h("td", { class: "group-n" }, sizeWords(result.coverage[g], measure)),
+    result.themes.map((t) => {
+      const e = emphasis[g][t];
+      const mark = { higher: "▲ ", lower: "▼ " }[e.emphasis] || "";
+      return h("td", { class: `emph-${e.emphasis}`, dataset: { emphasis: e.emphasis, group: g, theme: t },
+        title: emphasisWords(e, measure) },
+        mark, h("span", { class: "share" }, pct(e.share)), e.emphasis === "too_few" ? h("small", {}, " too few") : h("small", {}, ` ×${num(e.ratio, 1)}`));
+    })));
   return [h("thead", {}, head), h("tbody", {}, rows)];
 }
 
@@ -106,6 +144,10 @@ function rankingList(result, measure) {
   return result.themes.map((t) => h("li", {}, h("strong", { style: { color: themeColor(t) } }, themeName(t)), ": ",
     (measure === "char" ? result.char_ranking : result.ranking)[t].map((g, i) =>
       [i ? " › " : "", `${g} (${pct(cell(result, g, t, measure).share)})`])));
+}
+
+function notRanked(result) {
+  return result.too_few.length ? `Not ranked or tested (${TOO_FEW}): ${result.too_few.join(", ")}.` : "";
 }
 
 /** Fill the zone and year choices from the stored reports (all zones ticked, no year = all years). */
@@ -140,8 +182,11 @@ function draw() {
   const measure = $("#compare-measure").value;
   clear($("#heatmap"), heatmap(current, measure));
   clear($("#bars"), barChart(current, measure));
-  clear($("#emphasis-table"), emphasisTable(current));
+  clear($("#emphasis-table"), emphasisTable(current, measure));
   clear($("#ranking"), rankingList(current, measure));
+  clear($("#not-ranked"), notRanked(current));
+  clear($("#measure-note"), `Corrected share of ${MEASURES[measure]} addressing each theme (the tagger's measured ` +
+    "errors taken out), 95% intervals; n per group; grey: too few to rank.");
 }
 
 /** Run the comparison chosen in the form and draw it. */
@@ -160,7 +205,8 @@ export async function runCompare() {
     $("#export-csv").href = `/v1/compare?${params}`;
     draw();
     $("#compare-result").hidden = false;
-    say(status, `${current.groups.length} groups`, "ok");
+    const few = current.too_few.length;
+    say(status, `${current.groups.length} groups` + (few ? `, ${few} with too few segments to rank` : ""), "ok");
   } catch (err) {
     $("#compare-result").hidden = true;
     say(status, problemText(err), "error");

@@ -18,20 +18,25 @@ export function legend(themes) {
       h("span", { class: "swatch", style: { background: themeColor(id) } }), themeName(id))));
 }
 
-/** Per theme: the share of the report's segments carrying it, with its 95% interval. */
+/** Per theme: the (corrected) share of the report's segments addressing it, with its 95% interval. */
 export function coverageBlock(coverage, themes) {
   const row = (id, entry, name, colour) => h("div", { class: "cov-row", dataset: { theme: id } },
     h("span", { class: "cov-name" }, name),
-    h("span", { class: "cov-track", title: `${name}: ${entry.segments} of ${coverage.segments} segments, ` +
-        `${pct(entry.segment_share)} (95% interval ${ci(entry.segment_share_ci)}); ` +
-        `characters ${pct(entry.char_share)} (${ci(entry.char_share_ci)})` },
+    h("span", { class: "cov-track", title: `${name}: ${pct(entry.segment_share)} of the segments ` +
+        `(95% interval ${ci(entry.segment_share_ci)}); ${entry.segments} of ${coverage.segments} segments labelled ` +
+        `(raw ${pct(entry.raw_segment_share)}); characters ${pct(entry.char_share)} (${ci(entry.char_share_ci)})` },
       entry.segment_share_ci ? h("span", { class: "cov-ci", style: {
         left: pct(entry.segment_share_ci[0], 1), width: pct(entry.segment_share_ci[1] - entry.segment_share_ci[0], 1) } }) : null,
       h("span", { class: "cov-fill", style: { width: pct(entry.segment_share || 0, 1), background: colour } })),
     h("span", { class: "cov-value" }, `${pct(entry.segment_share)} `, h("small", {}, ci(entry.segment_share_ci))));
-  return h("div", { class: "coverage", role: "group", "aria-label": "coverage of the report" },
+  const how = coverage.corrected ? "corrected for the tagger's measured errors"
+    : "raw count of the tagger's labels (no error rates for this model version)";
+  return h("div", { class: "coverage", role: "group", "aria-label": "coverage of the report",
+    dataset: { corrected: String(Boolean(coverage.corrected)), tooFew: String(Boolean(coverage.too_few)) } },
     h("p", { class: "cov-caption" }, `Coverage: share of the ${coverage.segments} segments ` +
-      `(${coverage.characters} characters) carrying each theme, with 95% bootstrap intervals`),
+      `(${coverage.characters} characters) addressing each theme, ${how}, with 95% intervals`),
+    coverage.too_few ? h("p", { class: "cov-note", role: "note" }, `Only ${coverage.segments} segments: too few ` +
+      "(or too wide an interval) to read these shares as the report's emphasis.") : null,
     themes.map((id) => row(id, coverage.themes[id], themeName(id), themeColor(id))),
     row("untagged", coverage.untagged, "no theme", "#999"));
 }

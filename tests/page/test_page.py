@@ -276,3 +276,129 @@ def test_report_text_renders_as_text_and_never_runs(page, service):
     assert zone in page.eval_on_selector_all("#heatmap .group-label", "ts => ts.map(t => t.textContent)")
     assert page.locator("img, main script").count() == 0
     assert page.evaluate("window.__pwned") is None
+
+
+def open_compare(page) -> None:
+    page.click("#tab-compare")
+    page.wait_for_selector("#heatmap svg .cell")
+
+
+def heatmap_by_group(page) -> dict:
+    """Per group (zone names may hold quotes, so no CSS selectors on them): its n line and cells by theme."""
+    return page.evaluate("""() => {
+        const out = {};
+        for (const t of document.querySelectorAll('#heatmap text.group-n')) {
+            out[t.dataset.group] = {n: t.textContent, cells: {}};
+        }
+        for (const c of document.querySelectorAll('#heatmap g.cell')) out[c.dataset.group].cells[c.dataset.theme] = {
+            tooFew: c.dataset.tooFew, fill: c.querySelector('rect').getAttribute('fill'),
+            title: c.querySelector('title').textContent, share: c.querySelector('text').textContent};
+        return out;
+    }""")
+
+
+def emphasis_by_group(page) -> dict:
+    return page.evaluate("""() => {
+        const out = {};
+        for (const r of document.querySelectorAll('#emphasis-table tbody tr')) {
+            const cells = {};
+            for (const td of r.querySelectorAll('td[data-emphasis]')) cells[td.dataset.theme] = {
+                mark: td.dataset.emphasis, title: td.title, share: td.querySelector('.share').textContent};
+            out[r.querySelector('th').textContent] = {cls: r.className, cells};
+        }
+        return out;
+    }""")
+
+
+def test_heatmap_shows_n_per_group_and_greys_out_too_few_groups(page, service):
+    api = service.get("/v1/compare").json()
+    few = set(api["too_few"])
+    assert few and few < set(api["groups"]), "the seeds give both small and large enough zones"
+    open_compare(page)
+    shown = heatmap_by_group(page)
+    assert set(shown) == set(api["groups"])
+    for g in api["groups"]:
+        cov = api["coverage"][g]
+        assert shown[g]["n"].startswith(f"n = {cov['segments']} segments · {cov['documents']} reports")
+        assert ("too few" in shown[g]["n"]) == (g in few)
+        assert set(shown[g]["cells"]) == set(api["themes"])
+        for c in shown[g]["cells"].values():
+            assert c["tooFew"] == ("true" if g in few else "false")
+            assert (c["fill"] == "#9aa0a6") == (g in few)  # grey, not the theme's colour
+            assert ("too few segments" in c["title"]) == (g in few)
+    # too_few groups are left out of the ranking, and the page says so
+    ranking = page.text_content("#ranking")
+    assert not any(f"{g} (" in ranking for g in few)
+    note = page.text_content("#not-ranked")
+    assert "Not ranked or tested" in note and all(g in note for g in few)
+    table = emphasis_by_group(page)
+    for g in api["groups"]:
+        assert (table[g]["cls"] == "too-few") == (g in few)
+        assert {t: c["mark"] for t, c in table[g]["cells"].items()} == {
+            t: api["relative_emphasis"][g][t]["emphasis"] for t in api["themes"]}
+
+
+def test_one_measure_throughout_heatmap_table_and_ranking(page, service):
+    api = service.get("/v1/compare").json()
+    ranked = [g for g in api["groups"] if g not in api["too_few"]]
+    open_compare(page)
+    for measure, share, emphasis, ranking in (("char", "char_share", "char_relative_emphasis", "char_ranking"),
+                                              ("segment", "segment_share", "relative_emphasis", "ranking")):
+        page.select_option("#compare-measure", measure)
+        unit = "characters" if measure == "char" else "segments"
+        assert unit in page.text_content("#measure-note")
+        shown, table = heatmap_by_group(page), emphasis_by_group(page)
+        for g in api["groups"]:
+            cov = api["coverage"][g]
+            assert shown[g]["n"].startswith(f"n = {cov['characters']} characters" if measure == "char"
+                                            else f"n = {cov['segments']} segments")
+            for t in api["themes"]:
+                assert shows(shown[g]["cells"][t]["share"], cov["themes"][t][share] * 100, 0)
+                e, cell = api[emphasis][g][t], table[g]["cells"][t]
+                assert cell["mark"] == e["emphasis"] and f"share of {unit}" in cell["title"]
+                assert shows(cell["share"], e["share"] * 100, 0)
+        items = page.eval_on_selector_all("#ranking li", "ls => ls.map(l => l.textContent)")
+        for t, item in zip(api["themes"], items):
+            order = api[ranking][t]
+            assert sorted(order) == sorted(ranked)
+            positions = [item.index(f"{g} (") for g in order]
+            assert positions == sorted(positions)  # in the order of this measure's ranking
+            for g in order:
+                value = item.split(f"{g} (")[1].split(")")[0]
+                assert shows(value, api["coverage"][g]["themes"][t][share] * 100, 0)
+
+
+def test_a_non_significant_difference_is_never_called_similar(page, service):
+    api = service.get("/v1/compare").json()
+    open_compare(page)
+    not_significant = [(g, t) for g in api["groups"] for t in api["themes"]
+                       if api["relative_emphasis"][g][t]["emphasis"] == "not_significant"]
+    assert not_significant
+    g, t = not_significant[0]
+    title = emphasis_by_group(page)[g]["cells"][t]["title"]
+    assert "not significant" in title and "not evidence that they are alike" in title
+    assert "cannot tell the shares apart" in page.text_content("#emphasis-hint")
+    for measure in ("segment", "char"):
+        page.select_option("#compare-measure", measure)
+        words = page.eval_on_selector("#panel-compare", "p => p.innerText + ' ' + [...p.querySelectorAll('[title]')]"
+                                      ".map(e => e.title).join(' ') + ' ' + [...p.querySelectorAll('title')]"
+                                      ".map(e => e.textContent).join(' ')")
+        assert "similar" not in words.lower() and "alike" in words
+        assert "Fisher" not in words  # the test is not Fisher's exact test any more
+
+
+def test_report_coverage_says_corrected_and_warns_when_too_few(page, service):
+    api = service.post("/v1/tag", json={"text": REPORT}).json()
+    assert api["coverage"]["too_few"] and api["coverage"]["corrected"]
+    tag_text(page, REPORT)
+    block = page.locator("#tag-result .coverage")
+    assert block.get_attribute("data-corrected") == "true" and block.get_attribute("data-too-few") == "true"
+    assert "corrected for the tagger's measured errors" in page.text_content("#tag-result .cov-caption")
+    note = page.text_content("#tag-result .cov-note")
+    assert f"Only {api['coverage']['segments']} segments" in note and "too few" in note
+    for theme in ZH:
+        entry = api["coverage"]["themes"][theme]
+        title = page.get_attribute(f'#tag-result .cov-row[data-theme="{theme}"] .cov-track', "title")
+        assert f"{entry['segments']} of {api['coverage']['segments']} segments labelled" in title
+        value = page.text_content(f'#tag-result .cov-row[data-theme="{theme}"] .cov-value').split()[0]
+        assert shows(value, entry["segment_share"] * 100, 0)
