@@ -111,7 +111,7 @@ def export(client) -> list[dict]:
 def test_export_is_gold_plus_corrections_plus_examples(seeded):
     seed_seg = first_segment(seeded)
     seeded.put(f"/v1/segments/{seed_seg['id']}/labels", json={"labels": ["safety"]}, headers=KEYS["alice"])
-    other = seeded.post("/v1/reports", json={"text": "甲高新区2024年工作总结\n全年新签约项目32个,总投资156亿元。"},
+    other = seeded.post("/v1/reports", json={"text": "清远高新区2024年工作总结\n全年新签约项目32个,总投资156亿元。"},
                         headers=KEYS["alice"]).json()
     seeded.put(f"/v1/segments/{other['segments'][0]['id']}/labels", json={"labels": ["investment"]},
                headers=KEYS["bob"])
@@ -125,7 +125,7 @@ def test_export_is_gold_plus_corrections_plus_examples(seeded):
     assert (fixed["start"], fixed["end"], fixed["text"]) == (gold["start"], gold["end"], gold["text"])
     new = records[other["segments"][0]["id"]]
     assert (new["source"], new["doc"], new["labels"], new["zone"]) == ("report", other["report_id"], ["investment"],
-                                                                      "甲高新区")
+                                                                      "清远高新区")
     assert records["ex-9"]["source"] == "example"
     untouched = next(g for g in GOLD if g["id"] != seed_seg["id"])
     assert records[untouched["id"]] == untouched
