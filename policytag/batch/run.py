@@ -1,5 +1,6 @@
 """One batch run: resolve the model, read and check the input, tag with an engine, write the tables,
-build the coverage table, optionally load the reports into the service's database; a JSON summary."""
+build the coverage table (corrected with the model's error rates), optionally load the reports into the
+service's database; a JSON summary."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policytag import coverage
 from policytag.batch import output, schema
-from policytag.batch.coverage_table import coverage_rows
+from policytag.batch.coverage_table import coverage_rows, local_groups, segment_columns
 from policytag.batch.inputs import BatchInputError, open_source, validate
 from policytag.registry import NoModelError, load, redacted, resolve
 
@@ -59,7 +61,8 @@ def run_batch(opts: BatchOptions, settings) -> dict:
         validate(source)
     ref = resolve(settings.home, opts.model_version)
     try:
-        themes = list(load(ref).themes)
+        tagger = load(ref)
+        themes = list(tagger.themes)
     except Exception as exc:  # noqa: BLE001 - a registered version whose artifacts cannot be loaded
         raise NoModelError(f"cannot load {ref.uri} from {redacted(ref.tracking_uri)}: {exc}") from None
     try:
@@ -67,6 +70,7 @@ def run_batch(opts: BatchOptions, settings) -> dict:
     except ValueError as exc:
         raise NoModelError(f"{ref.uri}: {exc}") from None
     out = opts.output if remote_out else str(output.prepare(Path(opts.output)).resolve())
+    rates, cov_options = coverage.ErrorRates.of_tagger(tagger), coverage.options(settings)
 
     summary: dict = {"engine": opts.engine, "input": opts.input}
     engine_started = time.perf_counter()
@@ -75,11 +79,14 @@ def run_batch(opts: BatchOptions, settings) -> dict:
 
         assert source is not None  # the local engine reads local paths only (checked above)
         documents = run_local(source, Path(out), ref)
-        output.write_rows(Path(out) / output.COVERAGE, coverage_rows(documents, themes),
+        segments = output.read_table(Path(out) / output.SEGMENTS, segment_columns(themes)).to_pandas()
+        grouped = local_groups(segments, themes, rates, cov_options)
+        output.write_rows(Path(out) / output.COVERAGE, coverage_rows(documents, grouped, themes),
                           schema.coverage_columns(themes))
     else:
         uri = opts.input if remote_in else Path(opts.input).resolve().as_uri()
-        documents, spark_info = _run_spark(opts, None if spark_reads else source, uri, out, ref, themes)
+        documents, spark_info = _run_spark(opts, None if spark_reads else source, uri, out, ref, themes,
+                                           (rates, cov_options))
         summary["spark"] = spark_info
     summary.update(_counts(documents, time.perf_counter() - started, time.perf_counter() - engine_started))
     summary.update(model={"name": ref.name, "version": ref.version, "uri": ref.uri,
@@ -94,22 +101,24 @@ def run_batch(opts: BatchOptions, settings) -> dict:
     return summary
 
 
-def _run_spark(opts: BatchOptions, source, input_uri: str, out: str, ref,
-               themes: list[str]) -> tuple[list[dict], dict]:
-    """Tag on Spark: ``source`` read on the driver, or (None) the Parquet table at ``input_uri`` read by Spark."""
+def _run_spark(opts: BatchOptions, source, input_uri: str, out: str, ref, themes: list[str],
+               cov: tuple) -> tuple[list[dict], dict]:
+    """Tag on Spark: ``source`` read on the driver, or (None) the Parquet table at ``input_uri`` read by Spark;
+    ``cov``: the model's error rates and the coverage options."""
     from policytag.batch.spark_session import get_session
 
     t0 = time.perf_counter()
     spark, started = get_session(opts.spark_master, opts.spark_conf)
     startup = time.perf_counter() - t0
     try:
-        from policytag.batch.spark_engine import input_frame, run_spark, write_coverage
+        from policytag.batch.spark_engine import coverage_groups, input_frame, run_spark, write_coverage
 
         t1 = time.perf_counter()
         target = out if is_uri(out) else Path(out).as_uri()  # a local path means this file system
         frame, n_reports = input_frame(spark, source, input_uri)
         documents, tasks = run_spark(spark, frame, n_reports, target, ref, themes, opts.partitions)
-        write_coverage(spark, coverage_rows(documents, themes), target, themes)
+        grouped = coverage_groups(spark, target, themes, *cov)
+        write_coverage(spark, coverage_rows(documents, grouped, themes), target, themes)
         info = {"master": spark.sparkContext.master, "default_parallelism": spark.sparkContext.defaultParallelism,
                 "tasks": tasks, "startup_s": round(startup, 2), "job_s": round(time.perf_counter() - t1, 2),
                 "session": "started" if started else "reused"}

@@ -1,6 +1,6 @@
 """The columns of the batch tables, declared once and turned into Arrow and Spark schemas.
 
-Types are Spark DDL names (``string``, ``int``, ``double``, ``array<string>``, ``array<int>``);
+Types are Spark DDL names (``string``, ``int``, ``double``, ``boolean``, ``array<string>``, ``array<int>``);
 the Arrow writer of the local engine and ``mapInPandas`` of the Spark engine use the
 same list, so both engines write the same schema. Scores are one ``double`` column per
 theme, ``score_<theme>``, in the model's theme order (see docs/batch.md).
@@ -62,11 +62,16 @@ def tagged_columns(themes: list[str]) -> Columns:
 
 
 def coverage_columns(themes: list[str]) -> Columns:
+    """One row per zone and zone × year: the service's coverage (corrected shares, intervals, raw shares)."""
     cols: Columns = [("level", "string"), ("zone", "string"), ("year", "int"), ("reports", "int"),
-                     ("segments", "int"), ("characters", "int")]
+                     ("segments", "int"), ("characters", "int"), ("method", "string"), ("corrected", "boolean"),
+                     ("too_few", "boolean")]
     for name in [*themes, "untagged"]:
-        cols += [(f"{name}_segments", "int"), (f"{name}_characters", "int"),
-                 (f"{name}_segment_share", "double"), (f"{name}_char_share", "double")]
+        cols += [(f"{name}_segments", "int"), (f"{name}_characters", "int")]
+        for share in ("segment_share", "char_share"):
+            cols += [(f"{name}_{share}", "double"), (f"{name}_{share}_low", "double"),
+                     (f"{name}_{share}_high", "double")]
+        cols += [(f"{name}_raw_segment_share", "double"), (f"{name}_raw_char_share", "double")]
     return cols
 
 
@@ -77,7 +82,7 @@ def names(columns: Columns) -> list[str]:
 def arrow_schema(columns: Columns):
     import pyarrow as pa
 
-    types = {"string": pa.string(), "int": pa.int32(), "double": pa.float64(),
+    types = {"string": pa.string(), "int": pa.int32(), "double": pa.float64(), "boolean": pa.bool_(),
              "array<string>": pa.list_(pa.string()), "array<int>": pa.list_(pa.int32())}
     return pa.schema([pa.field(name, types[kind]) for name, kind in columns])
 

@@ -4,8 +4,9 @@ A folder or JSONL input is read on the driver (the same reader as the local engi
 Spark; a Parquet input is read by Spark itself, so it may live on HDFS or S3 and be larger than the
 driver's memory. Reports are spread round-robin over ``partitions`` tasks. The tagged rows are
 persisted once and written as ``segments.parquet`` and ``documents.parquet`` (folders of part
-files); the document counts are collected to build the small coverage table, which Spark writes
-as ``coverage.parquet`` (one part file).
+files); each zone's and zone × year's coverage is computed on the executors from the written segment
+table (``applyInPandas``, the local engine's function), and the small table is written as
+``coverage.parquet`` (one part file).
 """
 
 from __future__ import annotations
@@ -101,6 +102,31 @@ def run_spark(spark, frame, n_reports: int, out: str, ref: ModelRef, themes: lis
     finally:
         tagged.unpersist()
     return summary, parts
+
+
+def coverage_groups(spark, out: str, themes: list[str], rates, options: dict) -> dict[tuple, dict]:
+    """``(level, zone, year)`` → coverage row, each group's row computed on an executor from the written
+    segment table (``applyInPandas`` with the local engine's function); only the rows are collected."""
+    from policytag.batch.coverage_table import LEVELS, group_frame, key_of, segment_columns
+
+    segments = spark.read.parquet(f"{out}/{output.SEGMENTS}").select(*segment_columns(themes))
+    ddl = schema.spark_ddl(schema.coverage_columns(themes))
+    out_rows = {}
+    for level, keys in LEVELS.items():
+        frame = segments.groupBy(*keys).applyInPandas(_per_group(group_frame, level, themes, rates, options),
+                                                      schema=ddl)
+        for row in frame.collect():
+            found = row.asDict()
+            out_rows[key_of(found)] = found
+    return out_rows
+
+
+def _per_group(fn, *args):
+    """``pdf -> fn(pdf, *args)`` as a one-argument function (Spark reads a second argument as the group key,
+    and warns on a ``partial``, whose type hints it cannot inspect)."""
+    def one_group(pdf):
+        return fn(pdf, *args)
+    return one_group
 
 
 def write_coverage(spark, rows: list[dict], out: str, themes: list[str]) -> None:

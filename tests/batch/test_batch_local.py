@@ -60,30 +60,43 @@ def test_documents_table_has_one_row_per_report(local_seeds_run, seed_texts):
         assert json.loads(row.detection)["zone"]["source"] == "override"
 
 
-def test_coverage_table_matches_the_segments_and_the_service_arithmetic(local_seeds_run, champion):
+def test_coverage_table_is_the_services_corrected_coverage_of_the_segments(local_seeds_run, champion):
     out, themes = local_seeds_run.out, champion.themes
     segments = read_table(out / "segments.parquet")
     table = read_table(out / "coverage.parquet")
     zone = "清远高新区"  # two seed reports, two years
     row = table[(table["level"] == "zone") & (table["zone"] == zone)].iloc[0]
-    mine = segments[segments["zone"] == zone]
+    mine = segments[segments["zone"] == zone].sort_values("segment_id")
     assert row["reports"] == 2 and row["segments"] == len(mine)
+    assert (row["method"], row["corrected"], row["too_few"]) == ("pcc", True, False)  # 20+ segments
     carries = mine["labels"].map(lambda ls: "innovation" in ls)
-    assert row["innovation_segment_share"] == pytest.approx(carries.mean(), abs=1e-12)
     chars = mine["end"] - mine["start"]
-    assert row["innovation_char_share"] == pytest.approx(chars[carries].sum() / chars.sum(), abs=1e-12)
-    # The service's own coverage of the same segments gives the same shares (it rounds to 4 digits).
-    rows = [(list(ls), int(n)) for ls, n in zip(mine["labels"], chars)]
-    service = service_coverage.coverage(service_coverage.TaggedSegments.from_rows(rows, themes), resamples=10)
+    assert row["innovation_segments"] == carries.sum()
+    assert row["innovation_raw_segment_share"] == round(carries.mean(), 4)
+    assert row["innovation_raw_char_share"] == round(chars[carries].sum() / chars.sum(), 4)
+    # The service's coverage of the same segments, scores and error rates: the same corrected shares and intervals.
+    rows = [(list(ls), int(n), {t: float(r[f"score_{t}"]) for t in themes}, False, r["doc_id"])
+            for ls, n, (_, r) in zip(mine["labels"], chars, mine.iterrows())]
+    service = service_coverage.coverage(service_coverage.TaggedSegments.from_rows(rows, themes),
+                                        rates=service_coverage.ErrorRates.of_tagger(champion.tagger))
+    assert service["corrected"]
     for t in themes:
-        assert service["themes"][t]["segments"] == row[f"{t}_segments"]
-        assert service["themes"][t]["segment_share"] == round(row[f"{t}_segment_share"], 4)
-        assert service["themes"][t]["char_share"] == round(row[f"{t}_char_share"], 4)
+        got = service["themes"][t]
+        assert got["segments"] == row[f"{t}_segments"] and got["characters"] == row[f"{t}_characters"]
+        for share in ("segment_share", "char_share"):
+            assert [row[f"{t}_{share}"], row[f"{t}_{share}_low"], row[f"{t}_{share}_high"]] == \
+                [got[share], *got[f"{share}_ci"]]
+            assert row[f"{t}_raw_{share}"] == got[f"raw_{share}"]
+        assert row[f"{t}_segment_share_low"] <= row[f"{t}_segment_share"] <= row[f"{t}_segment_share_high"]
+    # corrected, not counted: the mean calibrated score, not the share of labels
+    assert row["innovation_segment_share"] == pytest.approx(mine["score_innovation"].mean(), abs=1e-4)
+    assert any(row[f"{t}_segment_share"] != row[f"{t}_raw_segment_share"] for t in themes)
     assert service["untagged"]["segments"] == row["untagged_segments"]
     # Per zone × year rows add up to the zone's row.
     years = table[(table["level"] == "zone_year") & (table["zone"] == zone)]
     assert sorted(years["year"]) == [2023, 2024] and years["segments"].sum() == row["segments"]
     assert set(table["zone"]) == set(segments["zone"]) and table["segments"].sum() == 2 * len(segments)
+    assert table["too_few"].any()  # one seed report alone: fewer than 20 segments
 
 
 def test_jsonl_and_parquet_inputs_give_the_same_rows(local_seeds_run, seed_texts, seeds_dir, model_home, tmp_path):
