@@ -63,11 +63,17 @@ class Coverage(BaseModel):
     characters: int
     documents: int | None = Field(None, description="Reports the segments come from.")
     method: str = Field("cc", description="pcc | acc | pacc (corrected), cc (raw: the model has no error rates).")
-    corrected: bool = Field(False, description="False: raw counts, the model logged no error rates.")
+    corrected: bool = Field(False, description="False: raw counts, because the model logged no error rates or "
+                                               "(a stored report, a zone, a comparison) some segments were "
+                                               "tagged by another model version.")
     too_few: bool = Field(False, description="Too few segments, or too wide an interval, to rank or compare.")
     interval: dict
     themes: dict[str, ShareEntry]
     untagged: ShareEntry
+    other_version_segments: int | None = Field(
+        None, description="Zones and comparisons: segments whose current prediction comes from another model "
+                          "version than the served one (re-tag them with POST /v1/reports/retag); when above 0 "
+                          "the shares are raw counts.")
 
 
 class TagResponse(BaseModel):
@@ -153,6 +159,11 @@ class Comparison(BaseModel):
                                                       "share; too_few groups are left out.")
     char_ranking: dict[str, list[str]] = Field(description="The same by corrected character share.")
     too_few: list[str] = Field(description="Groups too small or too uncertain to rank or compare.")
+    corrected: bool = Field(False, description="Every group corrected with the served model's error rates; "
+                                               "false (all raw) when any group holds segments tagged by another "
+                                               "model version, or the model logged no error rates.")
+    other_version_segments: int = Field(0, description="Segments, over all groups, tagged by another model "
+                                                       "version than the served one.")
 
 
 class ModelInfo(BaseModel):

@@ -81,13 +81,14 @@ def latest_human_labels():
 
 
 def tagged_rows(session: Session, *, zone: str, year: int | None = None, part: str | None = None,
-                doc_type: str | None = None) -> list[tuple[list[str], int, dict, bool, str]]:
-    """``(labels, n_chars, scores, known, report_id)`` for every stored segment of a zone: a person's latest
-    labels where a segment was corrected (``known``), else the prediction of its report's current model
-    version (``current_prediction``, in SQL), with the prediction's scores."""
+                doc_type: str | None = None) -> list[tuple[list[str], int, dict, bool, str, str]]:
+    """``(labels, n_chars, scores, known, report_id, model_version)`` for every stored segment of a zone: a
+    person's latest labels where a segment was corrected (``known``), else the prediction of its report's
+    current model version (``current_prediction``, in SQL), with the prediction's scores; ``model_version``
+    is the version that made that prediction."""
     latest = latest_human_labels()
     query = (select(Prediction.labels, HumanLabel.labels, Segment.end - Segment.start, Prediction.scores,
-                    Report.id)
+                    Report.id, Report.model_version)
              .join(Segment, Prediction.segment_id == Segment.id)
              .join(Report, Segment.report_id == Report.id)
              .outerjoin(latest, latest.c.segment_id == Segment.id)
@@ -99,8 +100,8 @@ def tagged_rows(session: Session, *, zone: str, year: int | None = None, part: s
         query = query.where(Segment.part == part)
     if doc_type is not None:
         query = query.where(Report.doc_type == doc_type)
-    return [(human if human is not None else predicted, n, scores or {}, human is not None, report_id)
-            for predicted, human, n, scores, report_id in session.execute(query.order_by(Segment.id))]
+    return [(human if human is not None else predicted, n, scores or {}, human is not None, report_id, version)
+            for predicted, human, n, scores, report_id, version in session.execute(query.order_by(Segment.id))]
 
 
 def human_labels_of(session: Session, segment_ids: list[str]) -> dict[str | None, HumanLabel]:

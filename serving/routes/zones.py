@@ -12,6 +12,7 @@ from policytag import coverage
 from policytag.store import crud
 from serving.deps import ModelDep, SessionDep, SettingsDep
 from serving.schemas import Comparison, Part, Problem, YearQuery, ZoneCoverage, ZoneList
+from serving.served_model import ServedModel
 
 router = APIRouter(tags=["zones"])
 DocTypeQuery = Annotated[str | None, Query(max_length=40, description="Only reports of this document type "
@@ -36,10 +37,11 @@ def zone_coverage(zone: str, session: SessionDep, model: ModelDep, settings: Set
         raise HTTPException(404, f"zone {zone!r} has no stored report for {year}; "
                                  f"its years: {', '.join(map(str, known[zone]['years'])) or 'none'}")
     rows = crud.tagged_rows(session, zone=zone, year=year, part=part, doc_type=doc_type)
+    other = _other_version(rows, model.version)
     result = coverage.coverage(coverage.TaggedSegments.from_rows(rows, model.themes),
-                               rates=coverage.ErrorRates.of_tagger(model.tagger), **coverage.options(settings))
+                               rates=_rates(model, other), **coverage.options(settings))
     return {**result, "zone": zone, "year": year, "part": part, "doc_type": doc_type,
-            "reports": len({row[4] for row in rows})}
+            "reports": len({row[4] for row in rows}), "other_version_segments": other}
 
 
 @router.get("/compare", response_model=Comparison, responses={**ERRORS, 200: {
@@ -57,12 +59,19 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
     for zone in names:
         _check_zone(zone, known)
     years = _years(year)
-    groups = _groups(session, names, years, part, doc_type, model.themes)
-    if len(groups) < 2:
+    rows = _group_rows(session, names, years, part, doc_type)
+    if len(rows) < 2:
         raise HTTPException(422, "a comparison needs at least two groups with stored segments: name two or more "
                                  "zones, or one zone with two or more years (year=2023,2024)")
-    result = coverage.compare(groups, rates=coverage.ErrorRates.of_tagger(model.tagger), **coverage.options(settings))
-    result.update(year=years, part=part, doc_type=doc_type)
+    groups = {g: coverage.TaggedSegments.from_rows(r, model.themes) for g, r in rows.items()}
+    other = {g: _other_version(r, model.version) for g, r in rows.items()}
+    # one footing for every group: corrected only when no group holds another version's predictions
+    result = coverage.compare(groups, rates=_rates(model, sum(other.values())), **coverage.options(settings))
+    for g, n in other.items():
+        result["coverage"][g]["other_version_segments"] = n
+    result.update(year=years, part=part, doc_type=doc_type, corrected=all(c["corrected"] for c in
+                                                                          result["coverage"].values()),
+                  other_version_segments=sum(other.values()))
     wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     if wants_csv:
         return PlainTextResponse(coverage.comparison_csv(result), media_type="text/csv; charset=utf-8",
@@ -70,17 +79,30 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
     return result
 
 
-def _groups(session: Session, zones: list[str], years: list[int] | None, part: str | None, doc_type: str | None,
-            themes: list[str]) -> dict[str, coverage.TaggedSegments]:
-    """One group per zone, or per zone × year when several years are asked for; empty groups are left out."""
+def _group_rows(session: Session, zones: list[str], years: list[int] | None, part: str | None,
+                doc_type: str | None) -> dict[str, list[tuple]]:
+    """The stored segment rows of each group: one group per zone, or per zone × year when several years are
+    asked for; empty groups are left out."""
     per_year = years is not None and len(years) > 1
     groups = {}
     for zone in zones:
         for year in years if per_year else [years[0] if years else None]:
             rows = crud.tagged_rows(session, zone=zone, year=year, part=part, doc_type=doc_type)
             if rows:
-                groups[f"{zone} {year}" if per_year else zone] = coverage.TaggedSegments.from_rows(rows, themes)
+                groups[f"{zone} {year}" if per_year else zone] = rows
     return groups
+
+
+def _other_version(rows: list[tuple], version: str) -> int:
+    """Segments whose current prediction was made by another model version than the served one (a person's
+    labels are known whatever version tagged their report)."""
+    return sum(1 for row in rows if not row[3] and row[5] != version)
+
+
+def _rates(model: ServedModel, other_version_segments: int) -> coverage.ErrorRates | None:
+    """The served model's error rates, or None (raw counts, ``corrected: false``) when some segments were
+    tagged by another version: its rates would not describe that version's errors."""
+    return None if other_version_segments else coverage.ErrorRates.of_tagger(model.tagger)
 
 
 def _known_zones(session: Session) -> dict[str, dict]:
