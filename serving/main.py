@@ -16,6 +16,7 @@ from policytag.store.db import make_engine, make_sessionmaker, migrate
 from serving.jobs import RetrainRunner
 from serving.limits import BodySizeLimit, RequestTimeLimit
 from serving.routes import labels, models, report_metadata, reports, system, tag, zones
+from serving.routes.docs import add_docs
 from serving.routes.page import add_page
 from serving.served_model import ModelSlot, ServedModel
 
@@ -48,7 +49,8 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
         app.state.jobs.shutdown()
         engine.dispose()
 
-    app = FastAPI(title="policytag", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(title="policytag", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)  # served offline by add_docs
     app.state.settings = settings
     app.state.sessions = make_sessionmaker(engine)
     app.state.model = ModelSlot(settings.home, model)
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
                    models.router):
         app.include_router(router, prefix="/v1")
     app.include_router(system.router)
+    add_docs(app)
     add_page(app)
     return app
 

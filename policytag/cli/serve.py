@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from policytag.cli.io import emit, fail
+from policytag.cli.quiet import quiet_libraries
 from policytag.config import get_settings
 
 HostOption = Annotated[str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")]
@@ -24,6 +25,7 @@ def run(
              "while serving (most of an hour on two cores); the service swaps to it only if it is better.")] = True,
 ) -> None:
     """The main job: train a champion if none is registered, store the seeds, serve the API."""
+    quiet_libraries()
     from policytag import registry
     from policytag.model.model_types import BACKGROUND_MODEL_TYPE, FIRST_MODEL_TYPE
     from policytag.store.db import make_engine, make_sessionmaker, migrate

@@ -1,10 +1,11 @@
 // The analysts' page: tabs, API key, model facts, tagging, stored reports. See docs/page.md.
 
-import { $, api, apiKey, clear, h, num, problemText, say, setApiKey, setThemes, themeColor } from "./dom.js";
-import { renderReport } from "./report.js";
-import { runCompare, setupCompare, zonesChanged } from "./compare.js";
+import { $, api, apiKey, clear, h, num, problemText, say, setApiKey, setThemes, themeColor, themeName } from "./dom.js";
+import { applyStatic, lang, onLanguage, setLang, t } from "./i18n.js";
+import { redrawReports, renderReport } from "./report.js";
+import { redrawCompare, runCompare, setCaptionModel, setupCompare, zonesChanged } from "./compare.js";
 
-const state = { model: null, themes: [], reportsLoaded: false, compared: false };
+const state = { model: null, themes: [], reports: null, reportsLoaded: false, compared: false };
 
 // ---- tabs (arrow keys, Home and End move between them; the URL hash remembers the open one)
 
@@ -47,10 +48,11 @@ async function loadModel() {
     state.model = model;
     state.themes = model.themes.map((t) => t.id);
     setThemes(model.themes);
+    setCaptionModel(model.version);
     $("#model-version").textContent = `${model.name} v${model.version} (${model.model_type})`;
     showModel(model);
   } catch (err) {
-    $("#model-version").textContent = "no model served";
+    $("#model-version").textContent = t("header.noModel");
     say($("#model-status"), problemText(err), "error");
   }
 }
@@ -59,18 +61,18 @@ function showModel(model) {
   const m = model.metrics;
   const facts = [["name", model.name], ["version", model.version], ["alias", `@${model.alias}`],
     ["type", model.model_type], ["run", model.run_id], ["loaded", model.loaded_at],
-    ["macro F1 (grouped CV)", num(m.cv_macro_f1, 3)], ["micro F1", num(m.cv_micro_f1, 3)],
-    ["macro F1 per fold", `${num(m.cv_fold_macro_f1_mean, 3)} ± ${num(m.cv_fold_macro_f1_std, 3)}`]];
-  clear($("#model-facts"), facts.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+    ["macroF1", num(m.cv_macro_f1, 3)], ["microF1", num(m.cv_micro_f1, 3)],
+    ["foldF1", `${num(m.cv_fold_macro_f1_mean, 3)} ± ${num(m.cv_fold_macro_f1_std, 3)}`]];
+  clear($("#model-facts"), facts.map(([k, v]) => [h("dt", { dataset: { fact: k } }, t(`model.${k}`)), h("dd", {}, v)]));
   const cols = ["precision", "recall", "f1", "support"];
   clear($("#model-table"),
-    h("thead", {}, h("tr", {}, h("th", {}, "Theme"), h("th", {}, "id"), h("th", {}, "threshold"),
-      cols.map((c) => h("th", {}, c === "f1" ? "F1" : c)))),
-    h("tbody", {}, model.themes.map((t) => h("tr", { dataset: { theme: t.id } },
-      h("th", { scope: "row" }, h("span", { class: "swatch", style: { background: themeColor(t.id) } }), ` ${t.zh} `,
-        h("small", {}, t.en)),
-      h("td", {}, t.id), h("td", {}, num(model.thresholds[t.id], 3)),
-      cols.map((c) => h("td", {}, num(m[`cv_${c}_${t.id}`], c === "support" ? 0 : 3)))))));
+    h("thead", {}, h("tr", {}, h("th", {}, t("model.col.theme")), h("th", {}, t("model.col.id")),
+      h("th", {}, t("model.col.threshold")), cols.map((c) => h("th", {}, t(`model.col.${c}`))))),
+    h("tbody", {}, model.themes.map((th) => h("tr", { dataset: { theme: th.id } },
+      h("th", { scope: "row" }, h("span", { class: "swatch", style: { background: themeColor(th.id) } }),
+        ` ${themeName(th.id)} `, h("small", {}, lang() === "zh" ? th.en : th.zh)),
+      h("td", {}, th.id), h("td", {}, num(model.thresholds[th.id], 3)),
+      cols.map((c) => h("td", {}, num(m[`cv_${c}_${th.id}`], c === "support" ? 0 : 3)))))));
 }
 
 // ---- tagging
@@ -81,7 +83,7 @@ function submission() {
   const zone = $("#tag-zone").value.trim();
   const yearText = $("#tag-year").value.trim();
   const year = yearText ? Number(yearText) : null;
-  if (yearText && !Number.isInteger(year)) throw new Error("the year must be a whole number such as 2024");
+  if (yearText && !Number.isInteger(year)) throw new Error(t("tag.badYear"));
   if (file) {
     return () => {
       const form = new FormData();
@@ -92,7 +94,7 @@ function submission() {
     };
   }
   const text = $("#tag-text").value;
-  if (!text.trim()) throw new Error("paste a report or choose a file first");
+  if (!text.trim()) throw new Error(t("tag.empty"));
   return () => ({ json: { text, ...(zone && { zone }), ...(year && { year }) } });
 }
 
@@ -102,7 +104,7 @@ async function storeAndShow(body, container, status) {
   zonesChanged();
   state.compared = false;
   renderReport(container, report, { themes: state.themes });
-  say(status, report.created ? "stored" : "already stored: shown as stored", "ok");
+  say(status, report.created ? t("tag.stored") : t("tag.alreadyStored"), "ok");
 }
 
 async function tag(store) {
@@ -115,14 +117,14 @@ async function tag(store) {
     return;
   }
   for (const b of document.querySelectorAll("#tag-form button")) b.disabled = true;
-  say(status, store ? "tagging and storing…" : "tagging…", "busy");
+  say(status, store ? t("tag.busyStore") : t("tag.busy"), "busy");
   try {
     if (store) {
       await storeAndShow(body, result, status);
     } else {
       const report = await api("/v1/tag", { method: "POST", ...body() });
       renderReport(result, report, { themes: state.themes, onStore: () => storeAndShow(body, result, status) });
-      say(status, `${report.segments.length} segments tagged (not stored)`, "ok");
+      say(status, t("tag.done", { n: report.segments.length }), "ok");
     }
   } catch (err) {
     say(status, problemText(err), "error");
@@ -135,27 +137,34 @@ async function tag(store) {
 
 async function loadReports() {
   const status = $("#reports-status");
-  say(status, "loading…", "busy");
+  say(status, t("reports.loading"), "busy");
   try {
-    const list = await api("/v1/reports?limit=500");
+    state.reports = await api("/v1/reports?limit=500");
     state.reportsLoaded = true;
-    clear($("#reports-table tbody"), list.reports.map((r) => h("tr", { dataset: { id: r.id } },
-      h("td", {}, r.title || "(untitled)"), h("td", {}, r.zone || "–"), h("td", {}, r.year ?? "–"),
-      h("td", {}, r.n_segments), h("td", {}, r.model_version), h("td", {}, r.created_at.slice(0, 10)),
-      h("td", {}, h("button", { type: "button", class: "open-report", onclick: () => openReport(r.id) }, "Open")))));
-    say(status, `${list.total} stored reports` + (list.total > list.reports.length ? `; the first ${list.reports.length} shown` : ""));
+    showReports();
   } catch (err) {
     say(status, problemText(err), "error");
   }
 }
 
+function showReports() {
+  const list = state.reports;
+  if (!list) return;
+  clear($("#reports-table tbody"), list.reports.map((r) => h("tr", { dataset: { id: r.id } },
+    h("td", {}, r.title || t("report.untitled")), h("td", {}, r.zone || "–"), h("td", {}, r.year ?? "–"),
+    h("td", {}, r.n_segments), h("td", {}, r.model_version), h("td", {}, r.created_at.slice(0, 10)),
+    h("td", {}, h("button", { type: "button", class: "open-report", onclick: () => openReport(r.id) }, t("reports.open"))))));
+  say($("#reports-status"), t("reports.count", { n: list.total }) +
+    (list.total > list.reports.length ? t("reports.firstShown", { k: list.reports.length }) : ""));
+}
+
 async function openReport(id) {
   const status = $("#reports-status");
-  say(status, "opening…", "busy");
+  say(status, t("reports.opening"), "busy");
   try {
     const report = await api(`/v1/reports/${encodeURIComponent(id)}`);
     renderReport($("#report-result"), report, { themes: state.themes });
-    say(status, `report ${report.title || id}`);
+    say(status, t("reports.shown", { title: report.title || id }));
     $("#report-result").scrollIntoView({ block: "start" });
   } catch (err) {
     say(status, problemText(err), "error");
@@ -171,7 +180,26 @@ function setupKey() {
   $("#key-form").addEventListener("submit", (e) => e.preventDefault());
 }
 
+// ---- language: Chinese by default, English on request; what is drawn is drawn again
+
+function setupLanguage() {
+  const button = $("#lang-switch");
+  const mark = () => button.setAttribute("lang", lang() === "zh" ? "en" : "zh-CN");
+  applyStatic();
+  mark();
+  button.addEventListener("click", () => setLang(lang() === "zh" ? "en" : "zh"));
+  onLanguage(() => {
+    mark();
+    if (state.model) showModel(state.model);
+    else $("#model-version").textContent = t("header.noModel");
+    showReports();
+    redrawReports();
+    redrawCompare();
+  });
+}
+
 async function start() {
+  setupLanguage();
   setupTabs();
   setupKey();
   setupCompare();

@@ -1,6 +1,8 @@
 // DOM and API helpers. Data from the API only ever reaches the page as text nodes or attribute values
 // (createElement / textContent / setAttribute), never as markup.
 
+import { has, lang, t } from "./i18n.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 export const CJK_FONTS = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", sans-serif';
 
@@ -49,7 +51,11 @@ export function setThemes(themes) {
   for (const t of themes) themeInfo.set(t.id, t);
 }
 
-export const themeName = (id) => themeInfo.get(id)?.zh || id;
+/** The theme's name in the page's language (Chinese from the API's /v1/model; the id if unknown). */
+export const themeName = (id) => (lang() === "zh" ? themeInfo.get(id)?.zh : themeInfo.get(id)?.en) || id;
+
+/** Theme names joined in the page's language, or "no theme". */
+export const themeList = (ids) => (ids.length ? ids.map(themeName).join(t("list.sep")) : t("seg.noTheme"));
 
 function hslHex(hue, sat, light) {
   const a = sat * Math.min(light, 1 - light);
@@ -97,7 +103,7 @@ export async function api(path, { method = "GET", json, body, write = false } = 
   try {
     response = await fetch(path, { method, headers, body });
   } catch (err) {
-    throw new ApiError(0, `the service cannot be reached (${err.message})`);
+    throw new ApiError(0, t("err.unreachable", { detail: err.message }));
   }
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
@@ -110,10 +116,11 @@ export async function api(path, { method = "GET", json, body, write = false } = 
   return response.status === 204 ? null : response.json();
 }
 
-/** What to tell the user about a failed call. */
+/** What to tell the user about a failed call: the page's words for the status, then the API's detail. */
 export function problemText(err) {
-  if (err instanceof ApiError && err.status === 401) {
-    return `this action needs an API key: enter it in the API key field at the top (${err.message})`;
+  if (err instanceof ApiError && err.status === 401) return t("err.needKey", { detail: err.message });
+  if (err instanceof ApiError && has(`err.status.${err.status}`)) {
+    return t("err.withDetail", { what: t(`err.status.${err.status}`), detail: err.message });
   }
   return err.message || String(err);
 }

@@ -1,8 +1,9 @@
 // One report, tagged or stored: segments highlighted by theme, heading paths, coverage, corrections.
 
-import { api, ci, clear, h, pct, problemText, say, themeColor, themeName, themeTint } from "./dom.js";
+import { api, ci, clear, h, pct, problemText, say, themeColor, themeList, themeName, themeTint } from "./dom.js";
+import { has, t } from "./i18n.js";
 
-const PARTS = { review: "review", plan: "plan", problems: "problems", other: "other" };
+const partName = (part) => (has(`part.${part}`) ? t(`part.${part}`) : part);
 
 /** The themes a segment carries now: a person's correction wins over the prediction. */
 const currentLabels = (seg) => (seg.correction ? seg.correction.labels : seg.labels);
@@ -13,7 +14,7 @@ function themeChip(id) {
 }
 
 export function legend(themes) {
-  return h("p", { class: "legend", "aria-label": "theme colours" },
+  return h("p", { class: "legend", "aria-label": t("report.legend") },
     themes.map((id) => h("span", { class: "legend-item" },
       h("span", { class: "swatch", style: { background: themeColor(id) } }), themeName(id))));
 }
@@ -22,32 +23,29 @@ export function legend(themes) {
 export function coverageBlock(coverage, themes) {
   const row = (id, entry, name, colour) => h("div", { class: "cov-row", dataset: { theme: id } },
     h("span", { class: "cov-name" }, name),
-    h("span", { class: "cov-track", title: `${name}: ${pct(entry.segment_share)} of the segments ` +
-        `(95% interval ${ci(entry.segment_share_ci)}); ${entry.segments} of ${coverage.segments} segments labelled ` +
-        `(raw ${pct(entry.raw_segment_share)}); characters ${pct(entry.char_share)} (${ci(entry.char_share_ci)})` },
+    h("span", { class: "cov-track", title: t("cov.title", { name, share: pct(entry.segment_share),
+      ci: ci(entry.segment_share_ci), k: entry.segments, segments: coverage.segments, raw: pct(entry.raw_segment_share),
+      chars: pct(entry.char_share), charsCi: ci(entry.char_share_ci) }) },
       entry.segment_share_ci ? h("span", { class: "cov-ci", style: {
         left: pct(entry.segment_share_ci[0], 1), width: pct(entry.segment_share_ci[1] - entry.segment_share_ci[0], 1) } }) : null,
       h("span", { class: "cov-fill", style: { width: pct(entry.segment_share || 0, 1), background: colour } })),
     h("span", { class: "cov-value" }, `${pct(entry.segment_share)} `, h("small", {}, ci(entry.segment_share_ci))));
-  const how = coverage.corrected ? "corrected for the tagger's measured errors"
-    : "raw count of the tagger's labels (no error rates for this model version)";
-  return h("div", { class: "coverage", role: "group", "aria-label": "coverage of the report",
+  const how = coverage.corrected ? t("cov.corrected") : t("cov.raw");
+  return h("div", { class: "coverage", role: "group", "aria-label": t("cov.label"),
     dataset: { corrected: String(Boolean(coverage.corrected)), tooFew: String(Boolean(coverage.too_few)) } },
-    h("p", { class: "cov-caption" }, `Coverage: share of the ${coverage.segments} segments ` +
-      `(${coverage.characters} characters) addressing each theme, ${how}, with 95% intervals`),
-    coverage.too_few ? h("p", { class: "cov-note", role: "note" }, `Only ${coverage.segments} segments: too few ` +
-      "(or too wide an interval) to read these shares as the report's emphasis.") : null,
+    h("p", { class: "cov-caption" }, t("cov.caption", { segments: coverage.segments, chars: coverage.characters, how })),
+    coverage.too_few ? h("p", { class: "cov-note", role: "note" }, t("cov.tooFew", { n: coverage.segments })) : null,
     themes.map((id) => row(id, coverage.themes[id], themeName(id), themeColor(id))),
-    row("untagged", coverage.untagged, "no theme", "#999"));
+    row("untagged", coverage.untagged, t("cov.untagged"), "#999"));
 }
 
 function scoresTitle(seg, themes) {
   const labels = new Set(seg.labels);
-  const lines = themes.map((id) => `${themeName(id)} (${id}): ${seg.scores[id] === undefined ? "–" :
-    seg.scores[id].toFixed(2)}${labels.has(id) ? " ✓" : ""}`);
-  if (seg.correction) lines.push(`corrected by ${seg.correction.author}: ${seg.correction.labels.map(themeName).join(", ") || "no theme"}`);
-  if (seg.heading.length) lines.push(`heading: ${seg.heading.join(" › ")}`);
-  lines.push(`part: ${PARTS[seg.part] || seg.part}`);
+  const lines = themes.map((id) => t("seg.score", { name: themeName(id),
+    score: seg.scores[id] === undefined ? "–" : seg.scores[id].toFixed(2), mark: labels.has(id) ? " ✓" : "" }));
+  if (seg.correction) lines.push(t("seg.titleCorrected", { author: seg.correction.author, labels: themeList(seg.correction.labels) }));
+  if (seg.heading.length) lines.push(t("seg.titleHeading", { path: seg.heading.join(" › ") }));
+  lines.push(t("seg.titlePart", { part: partName(seg.part) }));
   return lines.join("\n");
 }
 
@@ -59,13 +57,13 @@ function editor(seg, themes, onSaved) {
     const box = h("input", { type: "checkbox", value: id, checked: chosen.has(id) });
     return h("label", { class: "choice" }, box, " ", themeName(id));
   });
-  const save = h("button", { type: "button", class: "save-labels" }, "Save");
+  const save = h("button", { type: "button", class: "save-labels" }, t("seg.save"));
   const form = h("fieldset", { class: "editor", hidden: true },
-    h("legend", {}, "Themes of this segment"), boxes, save, msg);
+    h("legend", {}, t("seg.editorLegend")), boxes, save, msg);
   save.addEventListener("click", async () => {
     const labels = [...form.querySelectorAll("input:checked")].map((b) => b.value);
     save.disabled = true;
-    say(msg, "saving…", "busy");
+    say(msg, t("seg.saving"), "busy");
     try {
       const stored = await api(`/v1/segments/${encodeURIComponent(seg.id)}/labels`,
         { method: "PUT", json: { labels }, write: true });
@@ -88,20 +86,21 @@ function segmentElement(seg, themes, stored, onCorrected) {
   });
   const marks = h("div", { class: "marks", "aria-hidden": "true" },
     labels.map((id) => h("span", { class: "mark", dataset: { theme: id }, style: { background: themeColor(id) } })));
-  const chips = h("p", { class: "chips" }, labels.length ? labels.map(themeChip) : h("span", { class: "chip none" }, "no theme"));
+  const chips = h("p", { class: "chips" }, labels.length ? labels.map(themeChip) : h("span", { class: "chip none" }, t("seg.noTheme")));
   if (seg.correction) {
     chips.append(h("span", { class: "correction-note" },
-      `corrected by ${seg.correction.author}; model: ${seg.labels.map(themeName).join(", ") || "no theme"}`));
+      t("seg.correctedBy", { author: seg.correction.author, model: themeList(seg.labels) })));
   }
   const body = h("div", { class: "seg-body" }, h("p", { class: "seg-text" }, seg.text), chips);
   if (stored) {
     const form = editor(seg, themes, (correction) => {
-      const next = segmentElement({ ...seg, correction }, themes, stored, onCorrected);
+      seg.correction = correction;  // the report kept for redrawing shows it too
+      const next = segmentElement(seg, themes, stored, onCorrected);
       el.replaceWith(next);
-      say(next.querySelector(".seg-status"), "correction saved", "ok");
+      say(next.querySelector(".seg-status"), t("seg.saved"), "ok");
       onCorrected();
     });
-    const toggle = h("button", { type: "button", class: "edit-toggle", "aria-expanded": "false" }, "Correct");
+    const toggle = h("button", { type: "button", class: "edit-toggle", "aria-expanded": "false" }, t("seg.correct"));
     toggle.addEventListener("click", () => {
       form.hidden = !form.hidden;
       toggle.setAttribute("aria-expanded", String(!form.hidden));
@@ -115,12 +114,30 @@ function segmentElement(seg, themes, stored, onCorrected) {
 }
 
 function metaLine(report) {
-  const years = report.years?.length ? report.years.join(", ") : "year not detected";
+  const years = report.years?.length ? report.years.join(t("list.sep")) : t("report.noYear");
   return h("p", { class: "meta" },
-    h("strong", { class: "report-title" }, report.title || "(untitled)"), " · ",
-    h("span", { class: "report-zone" }, report.zone || "zone not detected"), " · ", years, " · ",
-    report.doc_type, " · model ", report.model.version,
-    report.report_id ? h("span", { class: "stored-badge" }, " · stored") : h("span", { class: "unstored-badge" }, " · not stored"));
+    h("strong", { class: "report-title" }, report.title || t("report.untitled")), " · ",
+    h("span", { class: "report-zone" }, report.zone || t("report.noZone")), " · ", years, " · ",
+    report.doc_type, " · ", t("report.model", { version: report.model.version }),
+    report.report_id ? h("span", { class: "stored-badge" }, ` · ${t("report.stored")}`)
+      : h("span", { class: "unstored-badge" }, ` · ${t("report.notStored")}`));
+}
+
+/** The page's own warnings (the API's are written for callers of the API, in English). */
+function warnings(report) {
+  const out = [];
+  if (!report.zone) out.push(t("report.warn.zone"));
+  if (report.year === null || report.year === undefined) out.push(t("report.warn.year"));
+  return out;
+}
+
+const shown = new Map();  // container → what it shows, to draw again in another language
+
+/** Draw every shown report again (after a language switch). */
+export function redrawReports() {
+  for (const [container, [report, options]] of shown) {
+    if (!container.hidden) renderReport(container, report, options);
+  }
 }
 
 /**
@@ -128,6 +145,7 @@ function metaLine(report) {
  * Stored reports get a correction control per segment; an unstored one gets ``onStore`` (a Store button).
  */
 export function renderReport(container, report, { themes, onStore = null } = {}) {
+  shown.set(container, [report, { themes, onStore }]);
   const stored = Boolean(report.report_id);
   const ids = themes.length ? themes : Object.keys(report.segments[0]?.scores || {});
   const segments = h("div", { class: "segments" });
@@ -151,10 +169,10 @@ export function renderReport(container, report, { themes, onStore = null } = {})
   const actions = h("p", { class: "row actions" });
   if (!stored && onStore) {
     const msg = h("span", { class: "status", role: "status", "aria-live": "polite" });
-    const button = h("button", { type: "button", class: "store-report" }, "Store");
+    const button = h("button", { type: "button", class: "store-report" }, t("report.store"));
     button.addEventListener("click", async () => {
       button.disabled = true;
-      say(msg, "storing…", "busy");
+      say(msg, t("report.storing"), "busy");
       try {
         await onStore();
       } catch (err) {
@@ -162,13 +180,13 @@ export function renderReport(container, report, { themes, onStore = null } = {})
         button.disabled = false;
       }
     });
-    actions.append(button, " ", h("span", { class: "hint" }, "store the report to correct its segments"), " ", msg);
+    actions.append(button, " ", h("span", { class: "hint" }, t("report.storeHint")), " ", msg);
   }
   clear(container, metaLine(report),
-    report.warnings.length ? h("ul", { class: "warnings" }, report.warnings.map((w) => h("li", {}, w))) : null,
+    warnings(report).length ? h("ul", { class: "warnings" }, warnings(report).map((w) => h("li", {}, w))) : null,
     actions, legend(ids), covEl,
-    h("p", { class: "hint" }, `${report.segments.length} segments; hover a segment for every theme's score` +
-      (stored ? "; “Correct” changes its themes." : ".")),
+    h("p", { class: "hint" }, t("report.hint", { n: report.segments.length }) +
+      (stored ? t("report.hintStored") : t("report.hintEnd"))),
     segments);
   container.dataset.reportId = report.report_id || "";
   container.hidden = false;

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import PlainTextResponse
 from sqlalchemy.orm import Session
 
 from policytag import coverage
 from policytag.store import crud
+from policytag.themes import load_themes
 from serving.deps import ModelDep, SessionDep, SettingsDep
+from serving.exports import Lang, csv_response, localize
 from serving.schemas import Comparison, Part, Problem, YearQuery, ZoneCoverage, ZoneList
 from serving.served_model import ServedModel
 
@@ -46,13 +47,14 @@ def zone_coverage(zone: str, session: SessionDep, model: ModelDep, settings: Set
 
 @router.get("/compare", response_model=Comparison, responses={**ERRORS, 200: {
     "content": {"text/csv": {"schema": {"type": "string"}}},
-    "description": "The comparison (JSON), or one CSV row per group × theme."}})
+    "description": "The comparison (JSON), or one CSV row per group × theme (UTF-8 with a byte-order mark)."}})
 def compare(request: Request, session: SessionDep, model: ModelDep, settings: SettingsDep,
             zones: Annotated[str | None, Query(description="Comma-separated zones; default: all.")] = None,
             year: Annotated[str | None, Query(description="A year, or comma-separated years: with several "
                                                           "years each zone × year is a group.")] = None,
             part: Part | None = None, doc_type: DocTypeQuery = None,
-            format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None):
+            format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
+            lang: Annotated[Lang, Query(description="CSV header, theme names, words: en (ids) or zh.")] = "en"):
     """Zones × themes shares, each group's emphasis relative to the other groups pooled, and rankings."""
     known = _known_zones(session)
     names = _split(zones) or sorted(known)
@@ -74,8 +76,8 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
                   other_version_segments=sum(other.values()))
     wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
     if wants_csv:
-        return PlainTextResponse(coverage.comparison_csv(result), media_type="text/csv; charset=utf-8",
-                                 headers={"Content-Disposition": 'attachment; filename="policytag-compare.csv"'})
+        text = localize(coverage.comparison_csv(result), lang, load_themes(settings.labels))
+        return csv_response(text, "policytag-compare.csv")
     return result
 
 

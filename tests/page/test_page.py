@@ -1,5 +1,6 @@
 """The analysts' page in a real browser (Debian's chromium through Playwright) against ``policytag run``."""
 
+from datetime import date
 from pathlib import Path
 
 SEED_ZONES = {"河源高新区", "清远高新区", "阜新高新区", "鹤城高新区"}
@@ -73,7 +74,8 @@ def test_page_loads_with_the_served_model_and_keyboard_tabs(page, service):
         assert ZH[theme] in cells[0]
         assert shows(cells[2], model["thresholds"][theme], 3)
         assert shows(cells[5], model["metrics"][f"cv_f1_{theme}"], 3)
-    macro_f1 = page.text_content("#model-facts dt:text-is('macro F1 (grouped CV)') + dd")
+    assert page.text_content("#model-facts dt[data-fact=macroF1]") == "宏平均 F1（分组交叉验证）"
+    macro_f1 = page.text_content("#model-facts dt[data-fact=macroF1] + dd")
     assert shows(macro_f1, model["metrics"]["cv_macro_f1"], 3)
 
 
@@ -88,7 +90,7 @@ def test_tag_pasted_report_highlights_each_segment_like_the_api(page, service):
         assert seg["labels"] == want["labels"] and seg["marks"] == want["labels"]
         assert seg["chips"] == [ZH[t] for t in want["labels"]]
         for theme, score in want["scores"].items():  # the hover text has every theme's score
-            assert f"({theme}): {score:.2f}" in seg["title"]
+            assert f"{ZH[theme]}：{score:.2f}" in seg["title"]
         if want["heading"]:
             assert " › ".join(want["heading"]) in seg["title"]
     headings = page.eval_on_selector_all("#tag-result .heading-path", "els => els.map(e => e.textContent)")
@@ -102,7 +104,7 @@ def test_tag_pasted_report_highlights_each_segment_like_the_api(page, service):
     # an unstored result offers "store", never the correction control
     assert page.is_visible("#tag-result .store-report")
     assert page.locator("#tag-result .edit-toggle").count() == 0
-    assert "not stored" in page.text_content("#tag-result .meta")
+    assert "未存储" in page.text_content("#tag-result .meta")
     page.hover("#tag-result .segment >> nth=0")
 
 
@@ -128,7 +130,8 @@ def test_upload_a_txt_file_and_see_the_apis_errors(page, service, tmp_path):
     page.click("#tag-submit")
     status = page.locator("#tag-status")
     status.filter(has_text=detail[:30]).wait_for()
-    assert status.text_content() == detail and status.get_attribute("data-kind") == "error"
+    assert detail in status.text_content() and status.get_attribute("data-kind") == "error"
+    assert status.text_content().startswith("不支持的文件类型")  # the page's words first, then the API's detail
 
 
 def test_store_then_correct_a_segment_needs_the_key(page, service):
@@ -136,14 +139,14 @@ def test_store_then_correct_a_segment_needs_the_key(page, service):
     tag_text(page, text, zone="鹤城高新区")
     stored_before = service.get("/v1/reports").json()["total"]
     page.click("#tag-result .store-report")  # no key yet
-    page.locator("#tag-result .actions .status").filter(has_text="this action needs an API key").wait_for()
+    page.locator("#tag-result .actions .status").filter(has_text="此操作需要 API 密钥").wait_for()
     assert service.get("/v1/reports").json()["total"] == stored_before
 
     page.fill("#api-key", service.key)
     assert page.evaluate("sessionStorage.getItem('policytag.apiKey')") == service.key
     page.click("#tag-result .store-report")
     page.wait_for_selector("#tag-result .edit-toggle")
-    assert page.text_content("#tag-status") == "stored"
+    assert page.text_content("#tag-status") == "已存储"
     report_id = page.get_attribute("#tag-result", "data-report-id")
     assert service.get("/v1/reports").json()["total"] == stored_before + 1
     assert service.get(f"/v1/reports/{report_id}").json()["zone"] == "鹤城高新区"
@@ -162,7 +165,7 @@ def test_store_then_correct_a_segment_needs_the_key(page, service):
 
     page.fill("#api-key", "")  # a correction without the key is refused, and the page says why
     seg = correct(0, chosen)
-    seg.locator(".editor .status").filter(has_text="this action needs an API key").wait_for()
+    seg.locator(".editor .status").filter(has_text="此操作需要 API 密钥").wait_for()
     assert service.get(f"/v1/segments/{first['id']}/labels").json()["labels"] is None
 
     page.fill("#api-key", service.key)
@@ -177,7 +180,7 @@ def test_store_then_correct_a_segment_needs_the_key(page, service):
     page.click(f'#reports-table tr[data-id="{report_id}"] .open-report')
     corrected = page.locator(f'#report-result .segment.corrected[data-id="{first["id"]}"]')
     corrected.wait_for()
-    assert "corrected by default" in corrected.locator(".correction-note").text_content()
+    assert "由 default 更正" in corrected.locator(".correction-note").text_content()
     assert corrected.get_attribute("data-labels") == " ".join(chosen)
     assert page.locator("#report-result .segment.corrected").count() == 1
 
@@ -187,7 +190,7 @@ def test_seed_reports_can_be_opened_and_read(page, service):
     page.click("#tab-reports")
     page.wait_for_selector("#reports-table tbody tr")
     titles = page.eval_on_selector_all("#reports-table tbody tr td:first-child", "tds => tds.map(t => t.textContent)")
-    assert titles[:5] == [r["title"] or "(untitled)" for r in seeds]
+    assert titles[:5] == [r["title"] or "（无标题）" for r in seeds]
     page.click(f'#reports-table tr[data-id="{seeds[0]["id"]}"] .open-report')
     page.wait_for_selector("#report-result .segment")
     api = service.get(f"/v1/reports/{seeds[0]['id']}").json()
@@ -219,8 +222,10 @@ def test_compare_draws_the_seed_zones_and_exports(page, service):
 
     with page.expect_download() as dl:
         page.click("#export-csv")
-    csv_text = Path(dl.value.path()).read_text(encoding="utf-8")
-    assert csv_text.startswith("group,theme,") and csv_text == service.get("/v1/compare?format=csv").text
+    csv_bytes = Path(dl.value.path()).read_bytes()
+    assert csv_bytes.startswith("\ufeff组,主题,段落数".encode())  # a BOM for Excel, and a Chinese header
+    assert csv_bytes == service.get("/v1/compare?format=csv&lang=zh").content
+    model = service.get("/v1/model").json()
 
     with page.expect_download() as dl:
         page.click("#export-heatmap-svg")
@@ -228,6 +233,9 @@ def test_compare_draws_the_seed_zones_and_exports(page, service):
     svg = Path(dl.value.path()).read_text(encoding="utf-8")
     assert svg.startswith("<?xml") and 'xmlns="http://www.w3.org/2000/svg"' in svg
     assert all(zone in svg for zone in SEED_ZONES) and "WenQuanYi Micro Hei" in svg
+    caption = page.text_content("#heatmap svg text.caption")  # the filters, model version and date travel along
+    assert caption in svg and f"模型 v{model['version']}" in caption and "年份：全部" in caption
+    assert date.today().isoformat() in caption and "依据：段落" in caption
 
     with page.expect_download() as dl:
         page.click("#export-bars-png")
@@ -243,10 +251,11 @@ def test_compare_one_zone_across_years(page, service):
     for year in ("2023", "2024"):
         page.check(f'#compare-years input[value="{year}"]')
     page.click("#compare-submit")
-    page.locator("#compare-status").filter(has_text="2 groups").wait_for()
+    page.locator("#compare-status").filter(has_text="2 组").wait_for()
     labels = page.eval_on_selector_all("#heatmap .group-label", "ts => ts.map(t => t.textContent)")
     assert labels == ["清远高新区 2023", "清远高新区 2024"]
     assert "year=2023%2C2024" in page.get_attribute("#export-csv", "href")
+    assert "年份：2023、2024" in page.text_content("#bars svg text.caption")
 
     page.uncheck('#compare-years input[value="2023"]')  # one zone, one year: a single group is refused
     page.click("#compare-submit")
@@ -319,18 +328,18 @@ def test_heatmap_shows_n_per_group_and_greys_out_too_few_groups(page, service):
     assert set(shown) == set(api["groups"])
     for g in api["groups"]:
         cov = api["coverage"][g]
-        assert shown[g]["n"].startswith(f"n = {cov['segments']} segments · {cov['documents']} reports")
-        assert ("too few" in shown[g]["n"]) == (g in few)
+        assert shown[g]["n"].startswith(f"n = {cov['segments']} 个段落 · {cov['documents']} 份报告")
+        assert ("太少" in shown[g]["n"]) == (g in few)
         assert set(shown[g]["cells"]) == set(api["themes"])
         for c in shown[g]["cells"].values():
             assert c["tooFew"] == ("true" if g in few else "false")
             assert (c["fill"] == "#9aa0a6") == (g in few)  # grey, not the theme's colour
-            assert ("too few segments" in c["title"]) == (g in few)
+            assert ("段落太少" in c["title"]) == (g in few)
     # too_few groups are left out of the ranking, and the page says so
     ranking = page.text_content("#ranking")
     assert not any(f"{g} (" in ranking for g in few)
     note = page.text_content("#not-ranked")
-    assert "Not ranked or tested" in note and all(g in note for g in few)
+    assert "未参与排名或检验" in note and all(g in note for g in few)
     table = emphasis_by_group(page)
     for g in api["groups"]:
         assert (table[g]["cls"] == "too-few") == (g in few)
@@ -345,17 +354,17 @@ def test_one_measure_throughout_heatmap_table_and_ranking(page, service):
     for measure, share, emphasis, ranking in (("char", "char_share", "char_relative_emphasis", "char_ranking"),
                                               ("segment", "segment_share", "relative_emphasis", "ranking")):
         page.select_option("#compare-measure", measure)
-        unit = "characters" if measure == "char" else "segments"
+        unit = "字符" if measure == "char" else "段落"
         assert unit in page.text_content("#measure-note")
         shown, table = heatmap_by_group(page), emphasis_by_group(page)
         for g in api["groups"]:
             cov = api["coverage"][g]
-            assert shown[g]["n"].startswith(f"n = {cov['characters']} characters" if measure == "char"
-                                            else f"n = {cov['segments']} segments")
+            assert shown[g]["n"].startswith(f"n = {cov['characters']} 个字符" if measure == "char"
+                                            else f"n = {cov['segments']} 个段落")
             for t in api["themes"]:
                 assert shows(shown[g]["cells"][t]["share"], cov["themes"][t][share] * 100, 0)
                 e, cell = api[emphasis][g][t], table[g]["cells"][t]
-                assert cell["mark"] == e["emphasis"] and f"share of {unit}" in cell["title"]
+                assert cell["mark"] == e["emphasis"] and f"占{unit}的份额" in cell["title"]
                 assert shows(cell["share"], e["share"] * 100, 0)
         items = page.eval_on_selector_all("#ranking li", "ls => ls.map(l => l.textContent)")
         for t, item in zip(api["themes"], items):
@@ -376,14 +385,14 @@ def test_a_non_significant_difference_is_never_called_similar(page, service):
     assert not_significant
     g, t = not_significant[0]
     title = emphasis_by_group(page)[g]["cells"][t]["title"]
-    assert "not significant" in title and "not evidence that they are alike" in title
-    assert "cannot tell the shares apart" in page.text_content("#emphasis-hint")
+    assert "不显著" in title and "并不能证明两者一样" in title
+    assert "数据无法区分这两个份额" in page.text_content("#emphasis-hint")
     for measure in ("segment", "char"):
         page.select_option("#compare-measure", measure)
         words = page.eval_on_selector("#panel-compare", "p => p.innerText + ' ' + [...p.querySelectorAll('[title]')]"
                                       ".map(e => e.title).join(' ') + ' ' + [...p.querySelectorAll('title')]"
                                       ".map(e => e.textContent).join(' ')")
-        assert "similar" not in words.lower() and "alike" in words
+        assert "相似" not in words and "相近" not in words and "一样" in words
         assert "Fisher" not in words  # the test is not Fisher's exact test any more
 
 
@@ -393,12 +402,12 @@ def test_report_coverage_says_corrected_and_warns_when_too_few(page, service):
     tag_text(page, REPORT)
     block = page.locator("#tag-result .coverage")
     assert block.get_attribute("data-corrected") == "true" and block.get_attribute("data-too-few") == "true"
-    assert "corrected for the tagger's measured errors" in page.text_content("#tag-result .cov-caption")
+    assert "已按标注模型测得的误差校正" in page.text_content("#tag-result .cov-caption")
     note = page.text_content("#tag-result .cov-note")
-    assert f"Only {api['coverage']['segments']} segments" in note and "too few" in note
+    assert f"仅 {api['coverage']['segments']} 个段落" in note and "段落太少" in note
     for theme in ZH:
         entry = api["coverage"]["themes"][theme]
         title = page.get_attribute(f'#tag-result .cov-row[data-theme="{theme}"] .cov-track', "title")
-        assert f"{entry['segments']} of {api['coverage']['segments']} segments labelled" in title
+        assert f"{api['coverage']['segments']} 个段落中有 {entry['segments']} 个带此标签" in title
         value = page.text_content(f'#tag-result .cov-row[data-theme="{theme}"] .cov-value').split()[0]
         assert shows(value, entry["segment_share"] * 100, 0)

@@ -119,10 +119,21 @@ def test_compare_as_csv(corpus):
     for kwargs in ({"params": {"format": "csv"}}, {"headers": {"Accept": "text/csv"}}):
         r = corpus.get("/v1/compare", **kwargs)
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
-        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert r.content.startswith(b"\xef\xbb\xbf")  # a UTF-8 byte-order mark, for Excel
+        rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
         assert len(rows) == 2 * 5
         row = next(x for x in rows if (x["group"], x["theme"]) == ("乙高新区", "party"))
         assert (row["tagged_segments"], row["too_few"], row["emphasis"], row["rank"]) == ("2", "True", "too_few", "")
+
+
+def test_compare_as_csv_in_chinese(corpus):
+    r = corpus.get("/v1/compare", params={"format": "csv", "lang": "zh"})
+    assert r.status_code == 200 and r.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert list(rows[0])[:3] == ["组", "主题", "段落数"] and len(rows) == 2 * 5
+    row = next(x for x in rows if (x["组"], x["主题"]) == ("乙高新区", "党建"))
+    assert (row["段落太少"], row["相对侧重"], row["排名"]) == ("是", "段落太少", "")
+    assert corpus.get("/v1/compare", params={"format": "csv", "lang": "fr"}).status_code == 422
 
 
 def test_document_type_filter(corpus):

@@ -1,0 +1,58 @@
+"""Table exports for people: CSV with a UTF-8 byte-order mark (so Excel on Chinese Windows reads it as
+UTF-8), its header, theme names and words in Chinese when asked for (``lang=zh``)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Literal
+
+from fastapi.responses import Response
+
+from policytag.themes import Theme
+
+Lang = Literal["en", "zh"]
+BOM = "\ufeff"
+
+# The comparison's columns (policytag.coverage.CSV_COLUMNS) as a Chinese reader names them.
+HEADER_ZH = {
+    "group": "组", "theme": "主题", "segments": "段落数", "documents": "报告数", "too_few": "段落太少",
+    "tagged_segments": "带此主题的段落数", "segment_share": "段落份额", "segment_share_ci_low": "段落份额95%区间下限",
+    "segment_share_ci_high": "段落份额95%区间上限", "raw_segment_share": "段落份额（未校正）", "char_share": "字符份额",
+    "char_share_ci_low": "字符份额95%区间下限", "char_share_ci_high": "字符份额95%区间上限",
+    "raw_char_share": "字符份额（未校正）", "others_share": "其余各组份额", "ratio": "比值", "p_value": "p值",
+    "p_adjusted": "Holm校正p值", "emphasis": "相对侧重", "rank": "排名",
+}
+WORDS_ZH = {
+    "emphasis": {"higher": "较高", "lower": "较低", "not_significant": "不显著", "too_few": "段落太少"},
+    "too_few": {"True": "是", "False": "否"},
+}
+
+
+def localize(text: str, lang: Lang, themes: list[Theme]) -> str:
+    """The CSV ``text`` (a header row, then rows) with Chinese header, theme names and words for ``zh``."""
+    if lang == "en":
+        return text
+    names = {t.id: t.zh for t in themes}
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return text
+    header = rows[0]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([HEADER_ZH.get(col, col) for col in header])
+    for row in rows[1:]:
+        cells = dict(zip(header, row))
+        if "theme" in cells:
+            cells["theme"] = names.get(cells["theme"], cells["theme"])
+        for col, words in WORDS_ZH.items():
+            if col in cells:
+                cells[col] = words.get(cells[col], cells[col])
+        writer.writerow([cells[col] for col in header])
+    return out.getvalue()
+
+
+def csv_response(text: str, filename: str) -> Response:
+    """``text`` as a CSV download, UTF-8 with a byte-order mark."""
+    return Response((BOM + text).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
