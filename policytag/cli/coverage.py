@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from policytag.cli.io import emit, fail
+from policytag.cli.io import emit, fail, read_segments
 
 
 def coverage(
@@ -54,23 +54,11 @@ def coverage(
 
 
 def _read(path: Path, field: str) -> list[dict]:
-    if not path.is_file():
-        fail(f"no such file: {path}")
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            fail(f"{path}:{n}: not JSON ({exc.msg})")
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
-            fail(f"{path}:{n}: each line needs an \"id\" and a string \"text\"")
+    """The segments of ``path`` (as ``policytag predict`` reads them), each with the grouping ``field``."""
+    rows = read_segments(path)
+    for n, row in enumerate(rows, 1):
         if field not in row:
-            fail(f"{path}:{n}: no {field!r} field to group by")
-        rows.append(row)
-    if not rows:
-        fail(f"{path}: no segments")
+            fail(f"{path}: segment {n} ({row['id']!r}) has no {field!r} field to group by")
     return rows
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -52,3 +53,45 @@ class JsonErrorsGroup(TyperGroup):
             sys.stderr.write(json.dumps({"error": "aborted"}) + "\n")
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _read_text(path: Path) -> str:
+    """A file's UTF-8 text, or standard input's for ``-``."""
+    if str(path) == "-":
+        return sys.stdin.read()
+    if not path.is_file():
+        fail(f"no such file: {path}")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+
+
+def _segment_output(text: str) -> list[dict] | None:
+    """The segments of ``policytag segment``'s output (one JSON document with a "segments" list), else None."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return doc["segments"] if isinstance(doc, dict) and isinstance(doc.get("segments"), list) else None
+
+
+def read_segments(path: Path) -> list[dict]:
+    """Segments from JSONL (one {"id", "text"} per line) or from ``policytag segment``'s output; ``-``: stdin."""
+    text = _read_text(path)
+    segments = _segment_output(text)
+    lines = [json.dumps(s, ensure_ascii=False) for s in segments] if segments is not None else text.splitlines()
+    rows = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            fail(f"{path}:{n}: not JSON ({exc.msg})")
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+            fail(f"{path}:{n}: each line needs an \"id\" and a string \"text\"")
+        rows.append(row)
+    if not rows:
+        fail(f"{path}: no segments")
+    return rows

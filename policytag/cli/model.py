@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from policytag.cli.io import emit, fail
+from policytag.cli.io import emit, fail, read_segments
 from policytag.config import get_settings
 from policytag.model import model_types
 
@@ -51,48 +51,6 @@ def _load_model(model_uri: str | None):
         fail(f"cannot load model {uri!r}: {exc}. Train one with 'policytag train' or pass --model-uri.")
 
 
-def _read_text(path: Path) -> str:
-    """A file's UTF-8 text, or standard input's for ``-``."""
-    if str(path) == "-":
-        return sys.stdin.read()
-    if not path.is_file():
-        fail(f"no such file: {path}")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        fail(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-
-
-def _segment_output(text: str) -> list[dict] | None:
-    """The segments of ``policytag segment``'s output (one JSON document with a "segments" list), else None."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    return doc["segments"] if isinstance(doc, dict) and isinstance(doc.get("segments"), list) else None
-
-
-def _read_segments(path: Path) -> list[dict]:
-    """Segments from JSONL (one {"id", "text"} per line) or from ``policytag segment``'s output; ``-``: stdin."""
-    text = _read_text(path)
-    segments = _segment_output(text)
-    lines = [json.dumps(s, ensure_ascii=False) for s in segments] if segments is not None else text.splitlines()
-    rows = []
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            fail(f"{path}:{n}: not JSON ({exc.msg})")
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
-            fail(f"{path}:{n}: each line needs an \"id\" and a string \"text\"")
-        rows.append(row)
-    if not rows:
-        fail(f"{path}: no segments")
-    return rows
-
-
 def _predict(model, rows: list[dict]):
     import pandas as pd
 
@@ -110,7 +68,7 @@ def predict(
     model_uri: Annotated[str | None, typer.Option(help="Default: models:/policytag@champion.")] = None,
 ) -> None:
     """Tag pre-cut segments: one {"id", "labels", "scores"} line per input line."""
-    rows = _read_segments(input)
+    rows = read_segments(input)
     result = _predict(_load_model(model_uri), rows)
     out = open(output, "w", encoding="utf-8") if output else sys.stdout
     try:
@@ -130,7 +88,7 @@ def evaluate(
 
     from training.evaluate import metrics
 
-    rows = _read_segments(labels)
+    rows = read_segments(labels)
     if any(not isinstance(r.get("labels"), list) for r in rows):
         fail(f"{labels}: every line needs a \"labels\" list")
     model = _load_model(model_uri)
