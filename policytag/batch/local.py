@@ -12,12 +12,12 @@ from policytag.registry import ModelRef, load
 
 def run_local(source: Source, out: Path, ref: ModelRef) -> list[dict]:
     """Tag every report, write ``segments.parquet`` and ``documents.parquet``; the document rows'
-    zone, year, counts and error (what the coverage table and the summary need)."""
+    zone, year, document type, counts and error (what the coverage table and the summary need)."""
     tagger = load(ref)
     themes = tagger.themes
     segments = output.TableWriter(out / output.SEGMENTS, schema.segment_columns(themes))
     documents = output.TableWriter(out / output.DOCUMENTS, schema.document_columns(themes))
-    keep = ["doc_id", "zone", "year", "error", *schema.names(schema.count_columns(themes))]
+    keep = ["doc_id", "zone", "year", "doc_type", "error", *schema.names(schema.count_columns(themes))]
     summary = []
     try:
         for doc in iter_documents(source):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from policytag import coverage
 from policytag.batch import output, schema
-from policytag.batch.coverage_table import coverage_rows, local_groups, segment_columns
+from policytag.batch.coverage_table import coverage_rows, local_groups, segment_columns, with_doc_type
 from policytag.batch.inputs import BatchInputError, open_source, validate
 from policytag.registry import NoModelError, load, redacted, resolve
 
@@ -80,6 +80,7 @@ def run_batch(opts: BatchOptions, settings) -> dict:
         assert source is not None  # the local engine reads local paths only (checked above)
         documents = run_local(source, Path(out), ref)
         segments = output.read_table(Path(out) / output.SEGMENTS, segment_columns(themes)).to_pandas()
+        segments = with_doc_type(segments, {doc["doc_id"]: doc["doc_type"] for doc in documents})
         grouped = local_groups(segments, themes, rates, cov_options)
         output.write_rows(Path(out) / output.COVERAGE, coverage_rows(documents, grouped, themes),
                           schema.coverage_columns(themes))

@@ -62,8 +62,11 @@ def tagged_columns(themes: list[str]) -> Columns:
 
 
 def coverage_columns(themes: list[str]) -> Columns:
-    """One row per zone and zone × year: the service's coverage (corrected shares, intervals, raw shares)."""
-    cols: Columns = [("level", "string"), ("zone", "string"), ("year", "int"), ("reports", "int"),
+    """One row per group (zone, zone × year, zone × document type, zone × part, document type, part; the
+    key columns a level does not group by are null): the service's coverage (corrected shares, intervals,
+    raw shares)."""
+    cols: Columns = [("level", "string"), ("zone", "string"), ("year", "int"), ("doc_type", "string"),
+                     ("part", "string"), ("reports", "int"),
                      ("segments", "int"), ("characters", "int"), ("method", "string"), ("corrected", "boolean"),
                      ("too_few", "boolean")]
     for name in [*themes, "untagged"]:

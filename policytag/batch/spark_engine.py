@@ -4,9 +4,9 @@ A folder or JSONL input is read on the driver (the same reader as the local engi
 Spark; a Parquet input is read by Spark itself, so it may live on HDFS or S3 and be larger than the
 driver's memory. Reports are spread round-robin over ``partitions`` tasks. The tagged rows are
 persisted once and written as ``segments.parquet`` and ``documents.parquet`` (folders of part
-files); each zone's and zone × year's coverage is computed on the executors from the written segment
-table (``applyInPandas``, the local engine's function), and the small table is written as
-``coverage.parquet`` (one part file).
+files); each group's coverage (zone, zone × year, × document type, × part, document type, part) is
+computed on the executors from the written segment table (``applyInPandas``, the local engine's
+function), and the small table is written as ``coverage.parquet`` (one part file).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def run_spark(spark, frame, n_reports: int, out: str, ref: ModelRef, themes: lis
               .mapInPandas(partial(tag_partition, ref=ref, themes=themes),
                            schema=schema.spark_ddl(schema.tagged_columns(themes)))
               .persist(StorageLevel.MEMORY_AND_DISK))
-    keep = ["doc_id", "zone", "year", "error", *schema.names(schema.count_columns(themes))]
+    keep = ["doc_id", "zone", "year", "doc_type", "error", *schema.names(schema.count_columns(themes))]
     try:
         segments = tagged.where(F.col("kind") == "segment").select(*schema.names(schema.segment_columns(themes)))
         segments.write.mode("overwrite").parquet(f"{out}/{output.SEGMENTS}")
@@ -105,20 +105,27 @@ def run_spark(spark, frame, n_reports: int, out: str, ref: ModelRef, themes: lis
 
 
 def coverage_groups(spark, out: str, themes: list[str], rates, options: dict) -> dict[tuple, dict]:
-    """``(level, zone, year)`` → coverage row, each group's row computed on an executor from the written
-    segment table (``applyInPandas`` with the local engine's function); only the rows are collected."""
-    from policytag.batch.coverage_table import LEVELS, group_frame, key_of, segment_columns
+    """``key_of`` → coverage row, each group's row computed on an executor from the written segment table
+    joined with its reports' document types (``applyInPandas`` with the local engine's function, one job
+    over every level: each level's copy of the segments has the keys it does not group by set to null);
+    only the rows are collected."""
+    from pyspark.sql import functions as F
 
-    segments = spark.read.parquet(f"{out}/{output.SEGMENTS}").select(*segment_columns(themes))
-    ddl = schema.spark_ddl(schema.coverage_columns(themes))
-    out_rows = {}
+    from policytag.batch.coverage_table import KEYS, LEVELS, group_frame, key_of, segment_columns
+
+    segments = (spark.read.parquet(f"{out}/{output.SEGMENTS}").select(*segment_columns(themes))
+                .join(spark.read.parquet(f"{out}/{output.DOCUMENTS}").select("doc_id", "doc_type"), "doc_id", "left"))
+    types = dict(schema.coverage_columns(themes))
+    rest = [c for c in segments.columns if c not in KEYS]
+    levels = None
     for level, keys in LEVELS.items():
-        frame = segments.groupBy(*keys).applyInPandas(_per_group(group_frame, level, themes, rates, options),
-                                                      schema=ddl)
-        for row in frame.collect():
-            found = row.asDict()
-            out_rows[key_of(found)] = found
-    return out_rows
+        copy = segments.select(F.lit(level).alias("level"), *[F.col(k) if k in keys else F.lit(None).cast(types[k])
+                                                              .alias(k) for k in KEYS], *rest)
+        levels = copy if levels is None else levels.unionByName(copy)
+    assert levels is not None
+    frame = levels.groupBy("level", *KEYS).applyInPandas(_per_group(group_frame, themes, rates, options),
+                                                         schema=schema.spark_ddl(schema.coverage_columns(themes)))
+    return {key_of(found): found for found in (row.asDict() for row in frame.collect())}
 
 
 def _per_group(fn, *args):

@@ -68,7 +68,8 @@ def read_table(path: Path) -> pd.DataFrame:
     frame = pd.read_parquet(path)
     key = "segment_id" if "segment_id" in frame else "doc_id" if "level" not in frame else None
     if key is None:
-        return frame.sort_values(["zone", "level", "year"], na_position="last").reset_index(drop=True)
+        return frame.sort_values(["zone", "level", "year", "doc_type", "part"], na_position="last",
+                                 kind="stable").reset_index(drop=True)
     return frame.sort_values(key).reset_index(drop=True)
 
 

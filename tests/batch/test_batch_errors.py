@@ -76,7 +76,9 @@ def test_a_report_that_cannot_be_tagged_is_an_error_row_not_a_failure(model_home
     documents = pd.read_parquet(tmp_path / "o" / "documents.parquet").set_index("doc_id")
     assert "no Chinese text" in documents.loc["english", "error"] and documents.loc["empty", "segments"] == 0
     coverage = pd.read_parquet(tmp_path / "o" / "coverage.parquet")
-    assert list(coverage["reports"]) == [1, 1]  # the zone, and the zone × 2024
+    by_zone = coverage[coverage["level"].isin(["zone", "zone_year"])]
+    assert list(by_zone["reports"]) == [1, 1]  # the zone, and the zone × 2024
+    assert coverage[coverage["level"] == "doc_type"]["reports"].sum() == 1  # the error rows count nowhere
 
 
 def test_folder_of_mixed_files_is_read_as_uploads_are(model_home, tmp_path):

@@ -39,11 +39,20 @@ def test_load_stores_each_report_once_and_the_api_counts_them(model_home, champi
     coverage = read_table(out / "coverage.parquet")
     with TestClient(create_app(settings, model=champion)) as client:
         zones = {z["zone"]: z for z in client.get("/v1/zones").json()["zones"]}
-        assert set(zones) == set(coverage["zone"]) and zones["清远高新区"]["reports"] == 2
+        assert set(zones) == set(coverage["zone"].dropna()) and zones["清远高新区"]["reports"] == 2
         got = client.get("/v1/zones/清远高新区/coverage").json()
         row = coverage[(coverage["level"] == "zone") & (coverage["zone"] == "清远高新区")].iloc[0]
         assert got["segments"] == row["segments"] and got["reports"] == row["reports"]
         for t in champion.themes:
             assert got["themes"][t]["segment_share"] == round(row[f"{t}_segment_share"], 4)
+        # a zone's part and document type: the API's part and doc_type filters give the table's rows
+        mine = coverage[coverage["zone"] == "清远高新区"]
+        for level, key in (("zone_part", "part"), ("zone_doc_type", "doc_type")):
+            for _, row in mine[mine["level"] == level].iterrows():
+                got = client.get("/v1/zones/清远高新区/coverage", params={key: row[key]}).json()
+                assert (got["segments"], got["reports"], got["too_few"]) == (row["segments"], row["reports"],
+                                                                             row["too_few"])
+                for t in champion.themes:
+                    assert got["themes"][t]["raw_segment_share"] == row[f"{t}_raw_segment_share"]
         compared = client.get("/v1/compare").json()
         assert sorted(compared["groups"]) == sorted(zones)

@@ -95,8 +95,58 @@ def test_coverage_table_is_the_services_corrected_coverage_of_the_segments(local
     # Per zone × year rows add up to the zone's row.
     years = table[(table["level"] == "zone_year") & (table["zone"] == zone)]
     assert sorted(years["year"]) == [2023, 2024] and years["segments"].sum() == row["segments"]
-    assert set(table["zone"]) == set(segments["zone"]) and table["segments"].sum() == 2 * len(segments)
+    by_zone = table[table["level"].isin(["zone", "zone_year"])]
+    assert set(by_zone["zone"]) == set(segments["zone"]) and by_zone["segments"].sum() == 2 * len(segments)
     assert table["too_few"].any()  # one seed report alone: fewer than 20 segments
+
+
+def service_row(rows: pd.DataFrame, themes: list[str], rates) -> dict:
+    """The service's coverage of some segment rows (their labels and scores, no person's labels)."""
+    rows = rows.sort_values("segment_id")
+    tuples = [(list(r["labels"]), int(r["end"] - r["start"]), {t: float(r[f"score_{t}"]) for t in themes}, False,
+               r["doc_id"]) for _, r in rows.iterrows()]
+    return service_coverage.coverage(service_coverage.TaggedSegments.from_rows(tuples, themes), rates=rates)
+
+
+def test_coverage_table_groups_by_document_type_and_part(local_seeds_run, champion):
+    out, themes = local_seeds_run.out, champion.themes
+    rates = service_coverage.ErrorRates.of_tagger(champion.tagger)
+    documents = read_table(out / "documents.parquet")
+    segments = read_table(out / "segments.parquet")
+    segments["doc_type"] = segments["doc_id"].map(documents.set_index("doc_id")["doc_type"])
+    table = read_table(out / "coverage.parquet")
+    written = pd.read_parquet(out / "coverage.parquet")  # as written: each zone's rows, then the archive's
+    assert list(dict.fromkeys(written["level"])) == ["zone", "zone_year", "zone_doc_type", "zone_part", "doc_type",
+                                                     "part"]
+    assert list(written["level"])[-written["level"].isin(["doc_type", "part"]).sum():] == \
+        ["doc_type"] * segments["doc_type"].nunique() + ["part"] * segments["part"].nunique()
+    keys = {"zone": ["zone"], "zone_year": ["zone", "year"], "zone_doc_type": ["zone", "doc_type"],
+            "zone_part": ["zone", "part"], "doc_type": ["doc_type"], "part": ["part"]}
+    for level, by in keys.items():
+        rows = table[table["level"] == level]
+        assert rows["segments"].sum() == len(segments)  # each level splits the archive's segments
+        for other in {"zone", "year", "doc_type", "part"} - set(by):
+            assert rows[other].isna().all(), (level, other)
+        assert len(rows) == len(segments.groupby(by))
+    # an archive-wide part and document type, and a zone's part: the service's coverage of those segments
+    checks = [("part", {"part": "review"}), ("doc_type", {"doc_type": segments["doc_type"].iloc[0]}),
+              ("zone_part", {"zone": "清远高新区", "part": "plan"})]
+    for level, where in checks:
+        mine = segments[(segments[list(where)] == pd.Series(where)).all(axis=1)]
+        row = table[(table["level"] == level)
+                    & (table[list(where)] == pd.Series(where)).all(axis=1)].iloc[0]
+        want = service_row(mine, themes, rates)
+        assert (row["segments"], row["reports"]) == (len(mine), mine["doc_id"].nunique())
+        assert (row["method"], row["corrected"], row["too_few"]) == (want["method"], want["corrected"],
+                                                                     want["too_few"])
+        for t in themes:
+            got = want["themes"][t]
+            assert [row[f"{t}_segment_share"], row[f"{t}_segment_share_low"], row[f"{t}_segment_share_high"],
+                    row[f"{t}_raw_char_share"]] == [got["segment_share"], *got["segment_share_ci"],
+                                                    got["raw_char_share"]]
+    # a document type's reports are its documents
+    types = table[table["level"] == "doc_type"].set_index("doc_type")["reports"]
+    assert types.to_dict() == documents["doc_type"].value_counts().to_dict()
 
 
 def test_jsonl_and_parquet_inputs_give_the_same_rows(local_seeds_run, seed_texts, seeds_dir, model_home, tmp_path):
