@@ -402,25 +402,30 @@ def _emphasis(names: list[str], themes: list[str], matrix: dict, est: dict[str, 
 CSV_COLUMNS = ["group", "theme", "segments", "documents", "too_few", "tagged_segments", "segment_share",
                "segment_share_ci_low", "segment_share_ci_high", "raw_segment_share", "char_share",
                "char_share_ci_low", "char_share_ci_high", "raw_char_share", "others_share", "ratio", "p_value",
-               "p_adjusted", "emphasis", "rank"]
+               "p_adjusted", "emphasis", "rank", "char_others_share", "char_ratio", "char_p_value",
+               "char_p_adjusted", "char_emphasis", "char_rank"]
 
 
 def comparison_csv(result: dict) -> str:
-    """One row per group × theme, the columns of :data:`CSV_COLUMNS` (``rank`` empty for ``too_few`` groups)."""
+    """One row per group × theme, the columns of :data:`CSV_COLUMNS`: the comparison of segment shares
+    (``relative_emphasis``, ``ranking``) and of character shares (``char_*``: ``char_relative_emphasis``,
+    ``char_ranking``); the ranks are empty for ``too_few`` groups."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for g in result["groups"]:
         cov = result["coverage"][g]
         for t in result["themes"]:
-            c, e = cov["themes"][t], result["relative_emphasis"][g][t]
+            c, e, ce = cov["themes"][t], result["relative_emphasis"][g][t], result["char_relative_emphasis"][g][t]
             seg_ci = c["segment_share_ci"] or [None, None]
             char_ci = c["char_share_ci"] or [None, None]
             rank = result["ranking"][t].index(g) + 1 if g in result["ranking"][t] else None
+            char_rank = result["char_ranking"][t].index(g) + 1 if g in result["char_ranking"][t] else None
             writer.writerow([g, t, cov["segments"], cov["documents"], cov["too_few"], c["segments"],
                              c["segment_share"], *seg_ci, c["raw_segment_share"], c["char_share"], *char_ci,
                              c["raw_char_share"], e["others_share"], e["ratio"], e["p_value"], e["p_adjusted"],
-                             e["emphasis"], rank])
+                             e["emphasis"], rank, ce["others_share"], ce["ratio"], ce["p_value"],
+                             ce["p_adjusted"], ce["emphasis"], char_rank])
     return buf.getvalue()
 
 

@@ -133,7 +133,23 @@ def test_comparison_needs_two_groups_and_exports_csv():
     assert shares == ("2", "1", "0.5", "0.25", "0.5")
     assert x_a["rank"] == "1" and x_a["others_share"] == "0.0" and x_a["ratio"] == "" and x_a["too_few"] == "False"
     tiny = compare({"X": segs([(["a"], 1)]), "Y": segs([(["b"], 2)])}, resamples=100)
-    assert {r["rank"] for r in csv.DictReader(io.StringIO(comparison_csv(tiny)))} == {""}
+    assert {(r["rank"], r["char_rank"]) for r in csv.DictReader(io.StringIO(comparison_csv(tiny)))} == {("", "")}
+
+
+def test_comparison_csv_carries_the_character_comparison():
+    # X: 10 of 40 segments carry a, but they are long: 40 % of X's characters; Y: 10 of 40, short ones (10 %)
+    x = segs([(["a"], 6)] * 10 + [([], 3)] * 30)
+    y = segs([(["a"], 1)] * 10 + [([], 3)] * 30)
+    out = compare({"X": x, "Y": y}, resamples=400)
+    rows = {(r["group"], r["theme"]): r for r in csv.DictReader(io.StringIO(comparison_csv(out)))}
+    x_a = rows[("X", "a")]
+    assert (x_a["segment_share"], x_a["char_share"]) == ("0.25", "0.4")
+    # the same segment shares cannot be told apart; the character shares can, and rank X first
+    assert (x_a["others_share"], x_a["emphasis"]) == ("0.25", "not_significant")
+    char = out["char_relative_emphasis"]["X"]["a"]
+    assert (x_a["char_others_share"], x_a["char_ratio"], x_a["char_emphasis"]) == ("0.1", "4.0", "higher")
+    assert (float(x_a["char_p_value"]), float(x_a["char_p_adjusted"])) == (char["p_value"], char["p_adjusted"])
+    assert (x_a["char_rank"], rows[("Y", "a")]["char_rank"], rows[("Y", "a")]["char_emphasis"]) == ("1", "2", "lower")
 
 
 def rates(tpr_counts=(60, 100), fpr_counts=(10, 1000), score_pos=0.6, score_neg=0.05):
