@@ -35,19 +35,27 @@ LABELS = Path(__file__).resolve().parents[1] / "labels"
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fold", type=int, default=5, help="which of the 5 grouped folds is held out")
-    parser.add_argument("--models", default="tfidf,finetuned", help="comma-separated model types")
+    parser.add_argument("--models", default="tfidf,finetuned,finetuned_tfidf",
+                        help="comma-separated model types; an ensemble after its members reuses their predictions")
     args = parser.parse_args(argv)
     examples, themes = load_examples(LABELS), theme_ids(LABELS)
     Y = label_matrix(examples, themes)
     _, train, test = document_folds(examples)[args.fold - 1]
     groups = np.array([e.doc for e in examples], dtype=object)
-    rows = []
+    rows, predicted = [], {}
     for name in args.models.split(","):
-        heading = model_types.MODEL_TYPES[name].with_heading
-        inputs = [model_input(e.text, list(e.heading), with_heading=heading) for e in examples]
+        members = model_types.MODEL_TYPES[name].members
         start = time.perf_counter()
-        model = model_types.make_classifier(name).fit([inputs[i] for i in train], Y[train], groups=groups[train])
-        P = model.predict_proba([inputs[i] for i in test])
+        model = None
+        if members and all(m in predicted for m in members):  # an ensemble: the mean of its members' predictions
+            P = np.mean([predicted[m] for m in members], axis=0)
+        else:
+            heading = model_types.MODEL_TYPES[name].with_heading
+            inputs = [model_input(e.text, list(e.heading), with_heading=heading) for e in examples]
+            model = model_types.make_classifier(name).fit([inputs[i] for i in train], Y[train],
+                                                          groups=groups[train])
+            P = model.predict_proba([inputs[i] for i in test])
+        predicted[name] = P
         ap = [float(average_precision_score(Y[test][:, k], P[:, k])) for k in range(len(themes))]
         row = {"model": name, "fold": args.fold, "test_segments": len(test),
                "fit_s": round(time.perf_counter() - start),
@@ -57,7 +65,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                "macro_f1_best_thresholds": round(
                    metrics(Y[test], P, choose_thresholds(Y[test], P), themes)["macro_f1"], 4),
                **({"validation_loss": model.validation_loss_, "best_epoch": model.best_epoch_}
-                  if hasattr(model, "best_epoch_") else {})}
+                  if model is not None and hasattr(model, "best_epoch_") else {})}
         print(json.dumps(row, ensure_ascii=False), flush=True)
         rows.append(row)
     return rows
