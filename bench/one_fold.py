@@ -43,19 +43,23 @@ def main(argv: list[str] | None = None) -> list[dict]:
     _, train, test = document_folds(examples)[args.fold - 1]
     groups = np.array([e.doc for e in examples], dtype=object)
     rows, predicted = [], {}
+
+    def predict(name: str, heading: bool):
+        """A fresh model of ``name`` trained on the other folds; its predictions for the held-out documents."""
+        if (name, heading) not in predicted:
+            members = model_types.MODEL_TYPES[name].members
+            if members:  # an ensemble: the mean of its members' predictions, with the ensemble's inputs
+                predicted[name, heading] = (np.mean([predict(m, heading)[0] for m in members], axis=0), None)
+            else:
+                inputs = [model_input(e.text, list(e.heading), with_heading=heading) for e in examples]
+                model = model_types.make_classifier(name).fit([inputs[i] for i in train], Y[train],
+                                                              groups=groups[train])
+                predicted[name, heading] = (model.predict_proba([inputs[i] for i in test]), model)
+        return predicted[name, heading]
+
     for name in args.models.split(","):
-        members = model_types.MODEL_TYPES[name].members
         start = time.perf_counter()
-        model = None
-        if members and all(m in predicted for m in members):  # an ensemble: the mean of its members' predictions
-            P = np.mean([predicted[m] for m in members], axis=0)
-        else:
-            heading = model_types.MODEL_TYPES[name].with_heading
-            inputs = [model_input(e.text, list(e.heading), with_heading=heading) for e in examples]
-            model = model_types.make_classifier(name).fit([inputs[i] for i in train], Y[train],
-                                                          groups=groups[train])
-            P = model.predict_proba([inputs[i] for i in test])
-        predicted[name] = P
+        P, model = predict(name, model_types.MODEL_TYPES[name].with_heading)
         ap = [float(average_precision_score(Y[test][:, k], P[:, k])) for k in range(len(themes))]
         row = {"model": name, "fold": args.fold, "test_segments": len(test),
                "fit_s": round(time.perf_counter() - start),
