@@ -22,11 +22,14 @@ HEADER_ZH = {
     "char_share_ci_low": "字符份额95%区间下限", "char_share_ci_high": "字符份额95%区间上限",
     "raw_char_share": "字符份额（未校正）", "others_share": "其余各组份额", "ratio": "比值", "p_value": "p值",
     "p_adjusted": "Holm校正p值", "emphasis": "相对侧重", "rank": "排名",
+    "char_others_share": "其余各组字符份额", "char_ratio": "字符份额比值", "char_p_value": "字符份额p值",
+    "char_p_adjusted": "字符份额Holm校正p值", "char_emphasis": "字符份额相对侧重", "char_rank": "字符份额排名",
 }
 WORDS_ZH = {
     "emphasis": {"higher": "较高", "lower": "较低", "not_significant": "不显著", "too_few": "段落太少"},
     "too_few": {"True": "是", "False": "否"},
 }
+WORDS_ZH["char_emphasis"] = WORDS_ZH["emphasis"]
 
 
 def localize(text: str, lang: Lang, themes: list[Theme]) -> str:

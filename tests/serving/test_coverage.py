@@ -150,6 +150,12 @@ def test_comparison_csv_carries_the_character_comparison():
     assert (x_a["char_others_share"], x_a["char_ratio"], x_a["char_emphasis"]) == ("0.1", "4.0", "higher")
     assert (float(x_a["char_p_value"]), float(x_a["char_p_adjusted"])) == (char["p_value"], char["p_adjusted"])
     assert (x_a["char_rank"], rows[("Y", "a")]["char_rank"], rows[("Y", "a")]["char_emphasis"]) == ("1", "2", "lower")
+    # in Chinese every column has a Chinese name, and the character comparison's words are translated
+    from serving.exports import HEADER_ZH, localize
+
+    assert set(CSV_COLUMNS) <= set(HEADER_ZH)
+    zh = list(csv.DictReader(io.StringIO(localize(comparison_csv(out), "zh", []))))
+    assert {r["字符份额相对侧重"] for r in zh if r["主题"] == "a"} == {"较高", "较低"}
 
 
 def rates(tpr_counts=(60, 100), fpr_counts=(10, 1000), score_pos=0.6, score_neg=0.05):
