@@ -5,14 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="POLICYTAG_")
+    model_config = SettingsConfigDict(env_prefix="POLICYTAG_", hide_input_in_errors=True)  # keys stay out
 
     home: Path = PROJECT_ROOT
     seeds_dir: Path | None = None
@@ -28,6 +28,15 @@ class Settings(BaseSettings):
     max_body_bytes: int = 5_000_000
     max_segments: int = 5_000  # per report
     request_timeout_s: float = 120.0
+    # Concurrency (serving/capacity.py): worker threads for blocking work (database, parsing, tagging), and
+    # the heavy requests (parse + tag) run at once / allowed to wait; beyond both a 503 with Retry-After.
+    # The database pool is sized from these (``db_pool_size``), so a thread never waits for a connection.
+    threads: int = Field(24, ge=2, le=1000)
+    heavy_slots: int = Field(4, ge=1, le=256)
+    heavy_queue: int = Field(32, ge=0, le=10_000)
+    # how often a service process checks whether @champion moved (a retraining job run by another worker,
+    # or `policytag train`) and swaps to it; 0: only at start and on POST /v1/models/reload
+    champion_poll_s: float = Field(30.0, ge=0)
     bootstrap_resamples: int = 1000
     # coverage groups below this many segments, or with a segment-share interval wider than this
     # (a fraction: 0.5 = 50 points), are ``too_few``: shown, but neither ranked nor tested
@@ -58,20 +67,52 @@ class Settings(BaseSettings):
     @property
     def write_keys(self) -> dict[str, str]:
         """Accepted write keys → the name recorded as the author of a change."""
-        keys = {}
-        if self.api_keys:
-            for item in self.api_keys.get_secret_value().split(","):
-                name, _, key = item.strip().partition(":")
-                if not key:
-                    raise ValueError("POLICYTAG_API_KEYS must look like 'alice:key1,bob:key2'")
-                keys[key] = name
-        if self.api_key:
+        keys = dict(_named_keys(self.api_keys.get_secret_value())) if self.api_keys else {}
+        if self.api_key is not None:
             keys[self.api_key.get_secret_value()] = "default"
         return keys
+
+    @model_validator(mode="after")
+    def _check_keys(self) -> Settings:
+        """Refuse key settings that would silently leave writes open or make a key unusable (start-up fails
+        with the message; the keys themselves are never in it)."""
+        if self.api_key is not None:
+            key = self.api_key.get_secret_value()
+            if not key.strip():
+                raise ValueError("POLICYTAG_API_KEY is set but empty: set it to a secret, or unset it to leave "
+                                 "write endpoints open")
+            if key != key.strip():
+                raise ValueError("POLICYTAG_API_KEY starts or ends with spaces: remove them")
+        if self.api_keys is not None:
+            _named_keys(self.api_keys.get_secret_value())
+        return self
+
+    @property
+    def db_pool_size(self) -> int:
+        """Connections per process: one per worker thread, one per heavy slot, two for /readyz and jobs."""
+        return self.threads + self.heavy_slots + 2
 
     @property
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data / 'policytag.db').resolve()}"
+
+
+def _named_keys(value: str) -> list[tuple[str, str]]:
+    """``"alice:key1,bob:key2"`` → [(key1, alice), (key2, bob)]; ValueError naming the entry (not the key)."""
+    form = "POLICYTAG_API_KEYS must look like 'alice:key1,bob:key2'"
+    if not value.strip():
+        raise ValueError(f"{form}, and is set but empty: set it, or unset it to leave write endpoints open")
+    keys: list[tuple[str, str]] = []
+    for n, item in enumerate(value.split(","), start=1):
+        name, colon, key = item.partition(":")
+        if not colon or not name.strip() or not key:
+            raise ValueError(f"{form}: entry {n} is {'empty' if not item.strip() else 'not name:key'}")
+        if key != key.strip() or name != name.strip():
+            raise ValueError(f"{form}: entry {n} ({name.strip()}) has spaces around its name or key; remove them")
+        if any(key == other for other, _ in keys):
+            raise ValueError(f"{form}: entry {n} ({name}) repeats another entry's key")
+        keys.append((key, name))
+    return keys
 
 
 @lru_cache(maxsize=1)

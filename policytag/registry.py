@@ -117,7 +117,23 @@ def champion_uri() -> str:
 
 
 def set_champion(client: MlflowClient, version: str) -> None:
+    """Move ``@champion`` to ``version``, only once that version has loaded and tagged a sentence here: a
+    model the service could not load never becomes the champion (NoModelError, the alias stays)."""
+    check_loads(client, version)
     client.set_registered_model_alias(MODEL_NAME, CHAMPION, version)
+
+
+def check_loads(client: MlflowClient, version: str) -> None:
+    """Load ``version`` afresh from the client's store and tag one sentence; NoModelError if it cannot."""
+    import mlflow.pyfunc
+
+    try:
+        with _store(client.tracking_uri):
+            tagger = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}").unwrap_python_model().tagger
+        tagger.tag_segments(["全年新签约项目32个，计划总投资120亿元。"])
+    except Exception as exc:  # noqa: BLE001 - a broken artifact fails in any way
+        raise NoModelError(f"{MODEL_NAME} version {version} cannot be loaded, so it does not become "
+                           f"@{CHAMPION}: {exc.__class__.__name__}: {exc}") from exc
 
 
 def resolve(home: Path, version: str | None = None) -> ModelRef:

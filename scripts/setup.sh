@@ -16,7 +16,7 @@ if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
     # torch first, pinned, from the CPU index where one is given (no CUDA packages).
     .venv/bin/python -m pip install -q "torch==2.13.0" ${TORCH_INDEX_URL:+--index-url "$TORCH_INDEX_URL"}
-    .venv/bin/python -m pip install -q -e ".[test]"
+    .venv/bin/python -m pip install -q -e ".[test,postgres]"
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

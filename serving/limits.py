@@ -4,6 +4,7 @@ and time to the start of the answer."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from fastapi import HTTPException
 from fastapi.responses import JSONResponse
@@ -59,18 +60,42 @@ class RequestTimeLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        started = False
+        started = asyncio.Event()
 
         async def tracked_send(message):
-            nonlocal started
-            started = True
+            started.set()
             await send(message)
 
-        try:
-            await asyncio.wait_for(self.app(scope, receive, tracked_send), self.seconds)
-        except TimeoutError:
-            if started:
-                raise
+        app = asyncio.ensure_future(self.app(scope, receive, tracked_send))
+        answer_started = asyncio.ensure_future(started.wait())
+        try:  # only the start of the answer is timed: a long answer (a big CSV, a slow client) is not cut
+            await asyncio.wait({app, answer_started}, timeout=self.seconds, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            app.cancel()
+            raise
+        finally:
+            answer_started.cancel()
+        if not app.done() and not started.is_set():
+            app.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await app
             detail = (f"the request took longer than {self.seconds:g} s: send a shorter report "
                       "or raise POLICYTAG_REQUEST_TIMEOUT_S")
             await JSONResponse({"detail": detail}, 503)(scope, receive, send)
+            return
+        await app
+
+
+class RefuseNulInUrl:
+    """ASGI middleware: 422 when the path or query holds a NUL (``%00``), on every endpoint: PostgreSQL cannot
+    compare with it (a 500 there), SQLite can; the same request gets the same answer on both."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope.get("query_string", b"")
+                                        or b"%00" in (scope.get("raw_path") or b"")):
+            body = {"detail": "the URL contains a NUL character (%00): remove it"}
+            return await JSONResponse(body, 422)(scope, receive, send)
+        await self.app(scope, receive, send)

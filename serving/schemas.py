@@ -6,8 +6,18 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+
+def no_nul(value: str) -> str:
+    """NUL (U+0000) is refused, not stripped: PostgreSQL cannot store it, and the same input must get the
+    same answer on SQLite and PostgreSQL."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character (\\u0000): remove it")
+    return value
+
+
+CleanStr = Annotated[str, AfterValidator(no_nul)]  # every text a request stores
 Part = Literal["review", "plan", "problems", "other"]
 # A reporting-year filter: the years a report may have (as TagRequest); a bigger integer overflowed the database.
 YearQuery = Annotated[int | None, Query(ge=1978, le=2100, description="Reporting year.")]
@@ -21,10 +31,25 @@ class TagRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"text": EXAMPLE_TEXT, "zone": "清远高新区",
                                                                  "year": 2024}]})
 
-    text: str = Field(description="The report's full text (UTF-8 JSON string).")
-    zone: str | None = Field(None, max_length=100, description="Zone name; overrides detection.")
+    text: CleanStr = Field(description="The report's full text (UTF-8 JSON string).")
+    zone: CleanStr | None = Field(None, max_length=100, description="Zone name; overrides detection.")
     year: int | None = Field(None, ge=1978, le=2100, description="Reporting year; overrides detection.")
-    title: str | None = Field(None, max_length=500, description="Title; overrides detection.")
+    title: CleanStr | None = Field(None, max_length=500, description="Title; overrides detection.")
+
+
+class Example(BaseModel):
+    """One line of ``POST /v1/labels``: the sizes are the database's columns, the same on every database."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    text: CleanStr = Field(min_length=1, max_length=20_000)
+    labels: list[str] = Field(max_length=100)
+    id: CleanStr | None = Field(None, min_length=1, max_length=100)
+    doc: CleanStr | None = Field(None, max_length=100)
+    zone: CleanStr | None = Field(None, max_length=100)
+    part: CleanStr | None = Field(None, max_length=20)
+    heading: list[Annotated[CleanStr, Field(max_length=500)]] = Field([], max_length=20)
+    note: CleanStr | None = Field(None, max_length=2000)
 
 
 class ServedModelVersion(BaseModel):

@@ -42,6 +42,7 @@ class ModelSlot:
         self._model = model
         self.error: str | None = None
         self._lock = threading.Lock()
+        self._tried: str | None = None  # the champion version last loaded or tried
 
     @property
     def loaded(self) -> bool:
@@ -54,10 +55,27 @@ class ModelSlot:
         return model
 
     def reload(self) -> ServedModel | None:
+        """Load the current champion; if it cannot be loaded (none registered, a missing or corrupt artifact)
+        keep serving the model held so far (or none), and say why in ``error``."""
         with self._lock:
             try:
+                self._tried = registry.resolve(self.home).version
                 self._model = load_champion(self.home)
                 self.error = None
             except NoModelError as exc:
                 self.error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - a broken artifact fails in any way; reads must go on
+                kept = f"; still serving version {self._model.version}" if self._model else ""
+                self.error = f"the @champion model cannot be loaded ({exc.__class__.__name__}: {exc}){kept}"[:1000]
             return self._model
+
+    def follow_champion(self) -> bool:
+        """Reload if ``@champion`` names a version not yet tried (another process moved it); True if it did."""
+        try:
+            version = registry.resolve(self.home).version
+        except NoModelError:
+            return False
+        if version == self._tried:
+            return False
+        self.reload()
+        return True

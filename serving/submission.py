@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
 from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from policytag.text import ReportDecodeError, decode_report
-from policytag.text.uploads import DOCX_TYPE, UnsupportedUpload, read_upload
+from policytag.text.uploads import DOCX_TYPE, InvalidUpload, UnsupportedUpload, UploadTooLarge, read_upload
 from serving.schemas import EXAMPLE_TEXT, TagRequest
 
 ACCEPTED = "application/json ({\"text\": ...}), multipart/form-data (a 'file' field) or text/plain"
@@ -45,7 +46,9 @@ async def read_submission(request: Request) -> Submission:
     if kind == "multipart/form-data":
         return await _from_form(request)
     if kind in ("text/plain", ""):
-        return Submission(_decode(await request.body()))
+        text = _decode(await request.body())
+        _refuse_nul(text=text)
+        return Submission(text)
     raise HTTPException(415, f"unsupported Content-Type {kind!r}: send {ACCEPTED}")
 
 
@@ -76,19 +79,34 @@ async def _from_form(request: Request) -> Submission:
     if not isinstance(upload, UploadFile):
         raise HTTPException(422, "multipart upload needs the report in a field named 'file'")
     data = await upload.read()
-    try:
-        text = read_upload(data, upload.filename, upload.content_type)
+    try:  # in a worker thread: a large .docx takes a while (bounded by MAX_DOCX_NODES)
+        text = await run_in_threadpool(read_upload, data, upload.filename, upload.content_type)
+    except UploadTooLarge as exc:
+        raise HTTPException(413, f"{upload.filename or 'upload'}: {exc}") from exc
+    except InvalidUpload as exc:  # a supported type, broken: 422, as documented
+        raise HTTPException(422, f"{upload.filename or 'upload'}: {exc}") from exc
     except UnsupportedUpload as exc:
         raise HTTPException(415, str(exc)) from exc
     except (ReportDecodeError, ValueError) as exc:
         raise HTTPException(422, f"{upload.filename or 'upload'}: {exc}") from exc
     year = form.get("year")
-    if year not in (None, "") and not (isinstance(year, str) and year.isdigit() and 1978 <= int(year) <= 2100):
+    if year not in (None, "") and not (isinstance(year, str) and year.isascii() and year.isdigit()
+                                       and 1978 <= int(year) <= 2100):  # isascii: '2⁰24'.isdigit() too
         raise HTTPException(422, f"year must be a four-digit year such as 2024, not {year!r}")
     zone, title = _blank(form.get("zone")), _blank(form.get("title"))
     if (zone and len(zone) > 100) or (title and len(title) > 500):
         raise HTTPException(422, "zone is limited to 100 and title to 500 characters")
+    if upload.filename and len(upload.filename) > 255:
+        raise HTTPException(422, f"the file name has {len(upload.filename)} characters, more than 255: rename it")
+    _refuse_nul(text=text, zone=zone, title=title, filename=upload.filename)
     return Submission(text, zone, int(year) if year else None, title, upload.filename)
+
+
+def _refuse_nul(**fields: str | None) -> None:
+    """NUL is refused (422) in every field, as JSON bodies' CleanStr does: PostgreSQL cannot store it."""
+    for name, value in fields.items():
+        if value and "\x00" in value:
+            raise HTTPException(422, f"{name} contains a NUL character (\\u0000): remove it")
 
 
 def _decode(body: bytes) -> str:

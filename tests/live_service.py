@@ -30,7 +30,8 @@ class Service:
     ``command`` is ``serve`` (no seeds) or ``run`` (the main job: stores the seeds, then serves).
     """
 
-    def __init__(self, home: Path, data: Path, *, command: str = "serve", key: str = KEY, env: dict | None = None):
+    def __init__(self, home: Path, data: Path, *, command: str = "serve", key: str = KEY,
+                 env: dict[str, str | None] | None = None):
         self.home, self.data, self.command, self.key = home, data, command, key
         self.extra_env = {"POLICYTAG_BOOTSTRAP_RESAMPLES": "100", **(env or {})}
         self.port = free_port()
@@ -42,9 +43,11 @@ class Service:
         self.data.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "POLICYTAG_HOME": str(self.home), "POLICYTAG_DATA_DIR": str(self.data),
                "POLICYTAG_SEEDS_DIR": str(ROOT / "seeds"), "POLICYTAG_LABELS_DIR": str(ROOT / "labels"),
-               "POLICYTAG_API_KEY": self.key, **self.extra_env}
+               "POLICYTAG_API_KEY": self.key}
         for name in ("MLFLOW_TRACKING_URI", "POLICYTAG_API_KEYS", "DATABASE_URL", "POLICYTAG_DATABASE_URL"):
             env.pop(name, None)
+        env.update(self.extra_env)  # a value None unsets the variable
+        env = {k: v for k, v in env.items() if v is not None}
         with self.log.open("a") as log:  # a file, not a pipe: a full pipe would stall the server
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "policytag.cli", self.command, "--port", str(self.port)],

@@ -64,7 +64,12 @@ def serve(host: HostOption = None, port: PortOption = None) -> None:
 
 
 def _settings(host: str | None, port: int | None):
-    settings = get_settings()
+    from pydantic import ValidationError
+
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # a bad setting: refuse to start, saying which and why (never a key)
+        fail("bad settings: " + "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors()))
     updates = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     return settings.model_copy(update=updates) if updates else settings
 
@@ -76,7 +81,7 @@ def _serve(settings, model, background_retrain: str | None = None) -> None:
 
     url = f"http://{settings.host}:{settings.port}"
     emit({"event": "serving", "url": url, "docs": f"{url}/docs", "database": _redacted(settings.db_url),
-          "api_key": "required on write endpoints (X-API-Key header)" if settings.api_key else
+          "api_key": "required on write endpoints (X-API-Key header)" if settings.write_keys else
           "not set: write endpoints are open; set POLICYTAG_API_KEY=<secret> before starting to protect them"})
     app = create_app(settings, model=model, background_retrain=background_retrain)
     try:

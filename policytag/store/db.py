@@ -12,14 +12,21 @@ from sqlalchemy.orm import sessionmaker
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine; SQLite gets its parent folder, foreign keys, WAL and a busy timeout."""
+POOL_TIMEOUT_S = 10  # the pool is sized to the threads, so waiting for a connection means something is wrong
+
+
+def make_engine(url: str, pool_size: int = 5) -> Engine:
+    """An engine holding up to ``pool_size`` connections (no overflow: the service sizes the pool to its
+    threads, ``Settings.db_pool_size``); SQLite gets its parent folder, foreign keys, WAL and a busy timeout."""
+    pool = {"pool_size": pool_size, "max_overflow": 0, "pool_timeout": POOL_TIMEOUT_S}
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, **pool)
     path = url.removeprefix("sqlite:///")
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    else:
+        pool = {}  # an in-memory database has one connection (SingletonThreadPool / StaticPool)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **pool)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_conn, _record):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy import select
 
 from policytag.labels.validate import check_labels
@@ -17,7 +17,7 @@ from policytag.store.tables import HumanLabel, Segment
 from policytag.themes import theme_ids
 from serving.deps import Author, ModelDep, SessionDep, SettingsDep
 from serving.review import review_queue
-from serving.schemas import INVALID, UNREADABLE, Problem
+from serving.schemas import INVALID, UNREADABLE, CleanStr, Example, Problem
 from serving.submission import read_form
 
 router = APIRouter(tags=["labels"])
@@ -27,7 +27,7 @@ MAX_EXAMPLES = 10_000
 class Correction(BaseModel):
     labels: list[str] = Field(description="The segment's themes (theme ids; [] = no theme).",
                               examples=[["investment", "bizenv"]])
-    note: str | None = Field(None, max_length=2000, description="Why, for the reviewer.")
+    note: CleanStr | None = Field(None, max_length=2000, description="Why, for the reviewer.")
 
 
 class LabelEntry(BaseModel):
@@ -53,6 +53,8 @@ def correct_segment(segment_id: str, body: Correction, session: SessionDep, sett
     problem = check_labels(body.labels, theme_ids(settings.labels))
     if problem:
         raise HTTPException(422, problem)
+    if segment.report is None:  # its report was deleted meanwhile
+        raise _segment_gone(segment_id)
     human_labels.add_correction(session, segment, body.labels, author, body.note)
     session.commit()
     return _segment_labels(session, segment)
@@ -102,9 +104,13 @@ def get_review_queue(session: SessionDep, model: ModelDep, n: Annotated[int, Que
 def _segment(session, segment_id: str) -> Segment:
     segment = session.get(Segment, segment_id)
     if segment is None:
-        raise HTTPException(404, f"no stored segment has id {segment_id!r}: segment ids are in "
-                                 "GET /v1/reports/{report_id}")
+        raise _segment_gone(segment_id)
     return segment
+
+
+def _segment_gone(segment_id: str) -> HTTPException:
+    return HTTPException(404, f"no stored segment has id {segment_id!r}: segment ids are in "
+                              "GET /v1/reports/{report_id}")
 
 
 def _segment_labels(session, segment: Segment) -> dict:
@@ -144,12 +150,21 @@ def _parse_jsonl(body: bytes, themes: list[str]) -> list[dict]:
         except json.JSONDecodeError as exc:
             problems.append(f"line {n}: not JSON ({exc.msg})")
             continue
+        except RecursionError:
+            problems.append(f"line {n}: nested too deeply: send one flat object per line")
+            continue
         if not isinstance(r, dict) or not isinstance(r.get("text"), str) or not r["text"].strip():
             problems.append(f"line {n}: needs a non-empty string \"text\"")
             continue
         problem = check_labels(r.get("labels"), themes)
         if problem:
             problems.append(f"line {n}: {problem}")
+            continue
+        try:
+            r = {**r, **Example.model_validate(r).model_dump(exclude_unset=True)}
+        except ValidationError as exc:
+            problems.append(f"line {n}: " + "; ".join(
+                f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()))
             continue
         records.append(r)
     if problems:

@@ -60,6 +60,6 @@ def reload_model(request: Request, author: Author) -> dict:
     on the model they started with."""
     slot = request.app.state.model
     served = slot.reload()
-    if served is None:
-        raise HTTPException(503, f"no model is served: {slot.error}")
+    if slot.error is not None or served is None:
+        raise HTTPException(503, f"the champion was not reloaded: {slot.error or 'no model'}")
     return {"name": served.name, "version": served.version, "alias": served.alias}

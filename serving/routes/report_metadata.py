@@ -15,7 +15,7 @@ from policytag.store.tables import Report
 from policytag.text import zones
 from policytag.text.detect import DOC_TYPES
 from serving.deps import Author, SessionDep
-from serving.schemas import INVALID, UNREADABLE, Problem
+from serving.schemas import INVALID, UNREADABLE, CleanStr, Problem
 from serving.submission import Submission
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -27,12 +27,12 @@ class MetadataPatch(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
         {"zone": "清远高新区", "year": 2024, "note": "the title names 清远高新区"}]})
 
-    zone: str | None = Field(None, min_length=1, max_length=100,
+    zone: CleanStr | None = Field(None, min_length=1, max_length=100,
                              description="Zone; a known name becomes its canonical short name.")
     year: int | None = Field(None, ge=1978, le=2100, description="Reporting year.")
     doc_type: str | None = Field(None, description="One of: " + ", ".join(DOC_TYPES) + ".")
-    title: str | None = Field(None, min_length=1, max_length=500)
-    note: str | None = Field(None, max_length=2000, description="Why, for the history.")
+    title: CleanStr | None = Field(None, min_length=1, max_length=500)
+    note: CleanStr | None = Field(None, max_length=2000, description="Why, for the history.")
 
 
 class MetadataEdit(BaseModel):

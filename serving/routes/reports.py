@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from policytag.store import crud
@@ -15,7 +16,7 @@ from serving.routes.report_metadata import ResubmissionConflict, resubmission_co
 from serving.routes.tag import ERRORS
 from serving.schemas import INVALID, Problem, ReportList, StoredReport, YearQuery
 from serving.served_model import ServedModel
-from serving.submission import OPENAPI_BODY, read_submission
+from serving.submission import OPENAPI_BODY, Submission, read_submission
 from serving.tagging import rates_for, stored_view, tag_submission
 
 router = APIRouter(prefix="/reports", tags=["reports"])
@@ -28,28 +29,44 @@ NOT_FOUND = {404: {"model": Problem}, **INVALID}
                         409: {"model": ResubmissionConflict, "description": "Already stored with other metadata: "
                               "nothing changed; correct it with PATCH /v1/reports/{report_id}."}},
              openapi_extra=OPENAPI_BODY)
-async def create_report(request: Request, response: Response, session: SessionDep, model: ModelDep,
-                        settings: SettingsDep) -> dict:
+async def create_report(request: Request, response: Response, model: ModelDep, settings: SettingsDep) -> Any:
     """Tag a report and store it with its segments and predictions; the same text is stored once (posted
     again with another zone, year or title: 409, and the stored report is corrected with PATCH)."""
-    sub = await read_submission(request)
-    existing = crud.find_by_hash(session, sub.text)
-    if existing is not None and (conflict := resubmission_conflict(existing, sub)) is not None:
-        return conflict
-    if existing is None:
-        tagged = await run_in_threadpool(tag_submission, model, sub, settings)
-        crud.add_report(session, text=sub.text, tagged=tagged, model_version=model.version, source=sub.source)
-        try:
-            session.commit()
-        except IntegrityError:  # stored meanwhile by a concurrent request
-            session.rollback()
-        else:
-            response.status_code = 201
-            response.headers["Location"] = f"/v1/reports/{tagged.doc_id}"
-            return await run_in_threadpool(_view, session, tagged.doc_id, settings, model, created=True)
-    response.status_code = 200
-    return await run_in_threadpool(_view, session, crud.find_by_hash(session, sub.text).id, settings, model,
-                                   created=False)
+    await request.body()  # the upload first: a slow client holds no tagging slot
+    async with request.app.state.heavy.slot():
+        sub = await read_submission(request)
+        status, view = await run_in_threadpool(_store, request.app.state.sessions, model, sub, settings)
+    if isinstance(view, Response):  # the 409 of a resubmission with other metadata
+        return view
+    response.status_code = status
+    if status == 201:
+        response.headers["Location"] = f"/v1/reports/{view['report_id']}"
+    return view
+
+
+def _store(sessions: sessionmaker, model: ServedModel, sub: Submission, settings) -> tuple[int, Response | dict]:
+    """In a worker thread: tag the submission unless its text is stored, store it, and build its view. No
+    database transaction is open while tagging (a PostgreSQL session is never left idle in transaction)."""
+    with sessions() as session:
+        existing = crud.find_by_hash(session, sub.text)
+        if existing is not None and (conflict := resubmission_conflict(existing, sub)) is not None:
+            return 409, conflict
+        stored_id = existing.id if existing is not None else None
+    if stored_id is None:
+        tagged = tag_submission(model, sub, settings)
+        with sessions() as session:
+            crud.add_report(session, text=sub.text, tagged=tagged, model_version=model.version, source=sub.source)
+            try:
+                session.commit()
+            except IntegrityError:  # stored meanwhile by a concurrent request
+                session.rollback()
+            else:
+                return 201, _view(session, tagged.doc_id, settings, model, created=True)
+    with sessions() as session:
+        found = crud.find_by_hash(session, sub.text)
+        if found is None:  # deleted meanwhile
+            raise HTTPException(409, "the report was deleted while it was being stored: send it again")
+        return 200, _view(session, found.id, settings, model, created=False)
 
 
 @router.post("/retag", dependencies=[WriteAccess],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -27,23 +29,41 @@ def model_info(model: ModelDep, settings: SettingsDep) -> dict:
 
 
 @router.get("/healthz")
-def healthz() -> dict:
-    """The process is up."""
+async def healthz() -> dict:
+    """The process is up (answered on the event loop: never waits for a worker thread)."""
     return {"status": "ok"}
 
 
+READY_DB_TIMEOUT_S = 5
+
+
 @router.get("/readyz", responses={503: {"description": "Not ready: the reason is in 'detail'."}})
-def readyz(request: Request):
-    """Ready when a model is loaded and the database answers."""
+async def readyz(request: Request):
+    """Ready when a model is loaded and the database answers (within 5 s, on its own thread: the check
+    answers even while every worker thread is busy)."""
     state = request.app.state
     problems = []
     if not state.model.loaded:
         problems.append(state.model.error or "model not loaded")
     try:
-        with state.sessions() as session:
-            session.execute(text("SELECT 1"))
+        with anyio.fail_after(READY_DB_TIMEOUT_S):
+            await anyio.to_thread.run_sync(_ping, state.sessions, limiter=_ready_limiter(state))
+    except TimeoutError:
+        problems.append(f"database unavailable: no answer within {READY_DB_TIMEOUT_S} s")
     except Exception as exc:  # noqa: BLE001 - any failure means not ready
         problems.append(f"database unavailable: {exc.__class__.__name__}")
     if problems:
         return JSONResponse({"status": "not ready", "detail": "; ".join(problems)}, 503)
     return {"status": "ready", "model_version": state.model.get().version}
+
+
+def _ping(sessions) -> None:
+    with sessions() as session:
+        session.execute(text("SELECT 1"))
+
+
+def _ready_limiter(state) -> anyio.CapacityLimiter:
+    """Readiness checks' own thread (one at a time), apart from the request threads."""
+    if getattr(state, "ready_limiter", None) is None:
+        state.ready_limiter = anyio.CapacityLimiter(1)
+    return state.ready_limiter

@@ -17,5 +17,7 @@ ERRORS = {413: {"model": Problem}, 415: {"model": Problem}, 422: {"model": Probl
 @router.post("/tag", response_model=TagResponse, responses=ERRORS, openapi_extra=OPENAPI_BODY)
 async def tag(request: Request, model: ModelDep, settings: SettingsDep) -> dict:
     """Segment and tag a report (JSON text, uploaded file, or plain-text body); nothing is stored."""
-    sub = await read_submission(request)
-    return await run_in_threadpool(tagged_view, model, sub, settings)
+    await request.body()  # the upload first: a slow client holds no tagging slot
+    async with request.app.state.heavy.slot():
+        sub = await read_submission(request)
+        return await run_in_threadpool(tagged_view, model, sub, settings)

@@ -92,9 +92,10 @@ def test_plain_text_body(client):
     ({"content": b"<x/>", "headers": {"content-type": "application/xml"}}, 415, "unsupported Content-Type"),
     ({"files": {"file": ("r.pdf", b"%PDF-1.7", "application/pdf")}}, 415, "PDF"),
     ({"files": {"file": ("r.doc", b"\xd0\xcf\x11\xe0", "application/msword")}}, 415, ".docx"),
-    ({"files": {"file": ("r.docx", b"not a zip", "application/octet-stream")}}, 415, "not a valid .docx"),
+    ({"files": {"file": ("r.docx", b"not a zip", "application/octet-stream")}}, 422, "not a valid .docx"),
     ({"files": {"other": ("r.txt", "招商".encode(), "text/plain")}}, 422, "'file'"),
     ({"files": {"file": ("r.txt", "招商引资。".encode(), "text/plain")}, "data": {"year": "二〇二四"}}, 422, "year"),
+    ({"files": {"file": ("r.txt", "招商引资。".encode(), "text/plain")}, "data": {"year": "2⁰24"}}, 422, "year"),
 ])
 def test_bad_input_gets_4xx_with_a_message(client, kwargs, status, message):
     r = client.post("/v1/tag", **kwargs)
