@@ -28,10 +28,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = 5_000_000
     max_segments: int = 5_000  # per report
     request_timeout_s: float = 120.0
-    # Concurrency (serving/capacity.py): worker threads for blocking work (database, parsing, tagging), and
-    # the heavy requests (parse + tag) run at once / allowed to wait; beyond both a 503 with Retry-After.
-    # The database pool is sized from these (``db_pool_size``), so a thread never waits for a connection.
+    # Concurrency (serving/capacity.py): worker threads for blocking work (database, parsing, tagging); requests
+    # inside the app at once (the database pool is sized from it, ``db_pool_size``, so none waits for a
+    # connection); heavy requests (parse + tag) run at once / allowed to wait, beyond both a 503 + Retry-After.
     threads: int = Field(24, ge=2, le=1000)
+    max_requests: int = Field(48, ge=2, le=10_000)  # requests inside the app at once; more wait their turn
     heavy_slots: int = Field(4, ge=1, le=256)
     heavy_queue: int = Field(32, ge=0, le=10_000)
     # how often a service process checks whether @champion moved (a retraining job run by another worker,
@@ -89,8 +90,9 @@ class Settings(BaseSettings):
 
     @property
     def db_pool_size(self) -> int:
-        """Connections per process: one per worker thread, one per heavy slot, two for /readyz and jobs."""
-        return self.threads + self.heavy_slots + 2
+        """Connections per process: one per request in the app (each holds at most one), two for /readyz and
+        the jobs' bookkeeping; so no request ever waits for a connection."""
+        return self.max_requests + 2
 
     @property
     def db_url(self) -> str:

@@ -40,3 +40,23 @@ class HeavyGate:
                 yield
         finally:
             self._admitted -= 1
+
+
+class InFlightLimit:
+    """ASGI middleware: at most ``limit`` requests inside the app at once; more wait on the event loop, holding
+    no thread and no database connection. The pool has more connections than ``limit``, so no request waits
+    for one: a request keeps its session's connection until its answer is serialised (in a worker thread), and
+    without this bound, requests holding connections while waiting for a thread and threads waiting for a
+    connection locked each other up until the pool timeout (64 concurrent reads: 40 × 500).
+    ``/healthz`` and ``/readyz`` skip the queue."""
+
+    def __init__(self, app, limit: int):
+        self.app = app
+        self.limit = limit
+        self._semaphore = asyncio.Semaphore(limit)
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"] in ("/healthz", "/readyz"):
+            return await self.app(scope, receive, send)
+        async with self._semaphore:
+            await self.app(scope, receive, send)

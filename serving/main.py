@@ -16,7 +16,7 @@ from policytag import __version__
 from policytag.config import Settings, get_settings
 from policytag.store.db import make_engine, make_sessionmaker, migrate
 from serving.access_log import redact_access_log
-from serving.capacity import HeavyGate, limit_threads
+from serving.capacity import HeavyGate, InFlightLimit, limit_threads
 from serving.jobs import RetrainRunner
 from serving.limits import BodySizeLimit, RefuseNulInUrl, RequestTimeLimit
 from serving.retag import CHANGED_MEANWHILE
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
     app.state.model = ModelSlot(settings.home, model)
     app.state.jobs = RetrainRunner(settings, app.state.sessions, app.state.model)
     app.state.heavy = HeavyGate(settings.heavy_slots, settings.heavy_queue)
+    app.add_middleware(InFlightLimit, limit=settings.max_requests)
     app.add_middleware(RefuseNulInUrl)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestTimeLimit, seconds=settings.request_timeout_s)  # outermost: body upload included

@@ -58,9 +58,13 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
     """Zones × themes shares, each group's emphasis relative to the other groups pooled, and rankings."""
     known = _known_zones(session)
     names = _split(zones) or sorted(known)
+    if zones and len(names) > MAX_COMPARE_ZONES:
+        raise HTTPException(422, f"{len(names)} zones named: compare at most {MAX_COMPARE_ZONES} at once")
     for zone in names:
         _check_zone(zone, known)
     years = _years(year)
+    if years is not None and len(years) > MAX_COMPARE_YEARS:
+        raise HTTPException(422, f"{len(years)} years named: compare at most {MAX_COMPARE_YEARS} at once")
     rows = _group_rows(session, names, years, part, doc_type)
     if len(rows) < 2:
         raise HTTPException(422, "a comparison needs at least two groups with stored segments: name two or more "
@@ -117,6 +121,10 @@ def _check_zone(zone: str, known: dict) -> None:
                                  f"{', '.join(known) or 'none yet (store a report with POST /v1/reports)'}")
 
 
+MAX_COMPARE_ZONES = 50  # named in one comparison (all stored zones when none is named)
+MAX_COMPARE_YEARS = 30  # each zone × year is a group: 3,000 years took 7 s
+
+
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
 
@@ -125,6 +133,7 @@ def _years(value: str | None) -> list[int] | None:
     parts = _split(value)
     if not parts:
         return None
-    if not all(p.isdigit() and len(p) == 4 for p in parts):
-        raise HTTPException(422, f"year must be a year or comma-separated years such as 2023,2024, not {value!r}")
+    if not all(p.isascii() and p.isdigit() and 1978 <= int(p) <= 2100 for p in parts):  # isascii: '2⁰24'.isdigit()
+        raise HTTPException(422, f"year must be a year (1978–2100) or comma-separated years such as 2023,2024, "
+                                 f"not {value!r}")
     return sorted({int(p) for p in parts})

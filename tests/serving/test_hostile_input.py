@@ -77,3 +77,14 @@ def test_a_correction_note_with_nul_is_refused(client):
     report = client.get("/v1/reports").json()["reports"][0]["id"]
     r = client.patch(f"/v1/reports/{report}", json={"zone": "鹤城\x00高新区"})
     assert r.status_code == 422 and "NUL" in r.json()["detail"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"year": ",".join(str(y) for y in range(2000, 2031))}, "31 years named: compare at most 30"),  # 3,000: 7 s
+    ({"zones": ",".join(f"{n}号高新区" for n in range(51))}, "51 zones named: compare at most 50"),
+    ({"year": "2⁰24"}, "1978–2100"),  # isdigit() but not int(): was a 500
+    ({"year": "1000,2024"}, "1978–2100"),
+])
+def test_compare_bounds_its_groups(client, params, message):
+    r = client.get("/v1/compare", params=params)
+    assert r.status_code == 422 and message in r.json()["detail"], r.text
