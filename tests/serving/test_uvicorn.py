@@ -56,7 +56,7 @@ def test_main_job_serves_the_seeds_over_http(served):
     cov = httpx.get(f"{base}/v1/zones/鹤城高新区/coverage", params={"year": 2025}).json()
     assert cov["segments"] == 1 and cov["reports"] == 1
     r = httpx.get(f"{base}/v1/compare", params={"format": "csv"})
-    assert r.status_code == 200 and r.text.startswith("group,theme,")
+    assert r.status_code == 200 and r.text.startswith("\ufeffgroup,theme,")  # UTF-8 BOM for Excel
     proc.terminate()
     out, _ = proc.communicate(timeout=30)
     events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
