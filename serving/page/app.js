@@ -3,6 +3,8 @@
 import { $, api, apiKey, clear, h, num, problemText, say, setApiKey, setThemes, themeColor, themeName } from "./dom.js";
 import { applyStatic, lang, onLanguage, setLang, t } from "./i18n.js";
 import { redrawReports, renderReport } from "./report.js";
+import { redrawRetrain, setupRetrain } from "./retrain.js";
+import { openReview, redrawReview, setupReview } from "./review.js";
 import { redrawCompare, runCompare, setCaptionModel, setupCompare, zonesChanged } from "./compare.js";
 
 const state = { model: null, themes: [], reports: null, reportsLoaded: false, compared: false };
@@ -22,6 +24,7 @@ function openTab(tab, focus = false) {
   const name = tab.id.replace("tab-", "");
   history.replaceState(null, "", name === "tag" ? location.pathname : `#${name}`);
   if (name === "reports" && !state.reportsLoaded) loadReports();
+  if (name === "review") openReview();
   if (name === "compare" && !state.compared) {
     state.compared = true;
     runCompare();
@@ -42,15 +45,26 @@ function setupTabs() {
 
 // ---- the served model
 
+const MODEL_POLL_MS = 15_000;
+
+/** Read the served model; when its version changed (a new champion), everything shown from it is redrawn. */
 async function loadModel() {
   try {
     const model = await api("/v1/model");
+    const changed = state.model && state.model.version !== model.version;
+    if (state.model && !changed) return;
     state.model = model;
     state.themes = model.themes.map((t) => t.id);
     setThemes(model.themes);
     setCaptionModel(model.version);
     $("#model-version").textContent = `${model.name} v${model.version} (${model.model_type})`;
     showModel(model);
+    $("#model-version").dataset.version = model.version;
+    if (changed) {
+      say($("#model-status"), t("model.changed", { version: model.version }), "ok");
+      state.reportsLoaded = false;
+      state.compared = false;
+    }
   } catch (err) {
     $("#model-version").textContent = t("header.noModel");
     say($("#model-status"), problemText(err), "error");
@@ -195,6 +209,8 @@ function setupLanguage() {
     showReports();
     redrawReports();
     redrawCompare();
+    redrawRetrain();
+    redrawReview();
   });
 }
 
@@ -203,6 +219,7 @@ async function start() {
   setupTabs();
   setupKey();
   setupCompare();
+  setupReview(() => state.model);
   $("#tag-form").addEventListener("submit", (e) => {
     e.preventDefault();
     tag(false);
@@ -211,6 +228,8 @@ async function start() {
   $("#tag-text").addEventListener("input", () => { $("#tag-file").value = ""; });
   $("#reports-refresh").addEventListener("click", loadReports);
   await loadModel();
+  setInterval(loadModel, MODEL_POLL_MS);
+  await setupRetrain({ model: () => state.model, refreshModel: loadModel });
   const fromHash = tabs.find((t) => t.id === `tab-${location.hash.slice(1)}`);
   if (fromHash) openTab(fromHash);
   document.body.dataset.ready = "true";
