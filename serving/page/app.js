@@ -2,7 +2,7 @@
 
 import { $, api, apiKey, clear, h, num, problemText, say, setApiKey, setThemes, themeColor, themeName } from "./dom.js";
 import { applyStatic, lang, onLanguage, setLang, t } from "./i18n.js";
-import { redrawReports, renderReport } from "./report.js";
+import { conflictBox, redrawReports, renderReport } from "./report.js";
 import { redrawRetrain, setupRetrain } from "./retrain.js";
 import { openReview, redrawReview, setupReview } from "./review.js";
 import { redrawCompare, runCompare, setCaptionModel, setupCompare, zonesChanged } from "./compare.js";
@@ -112,12 +112,38 @@ function submission() {
   return () => ({ json: { text, ...(zone && { zone }), ...(year && { year }) } });
 }
 
-async function storeAndShow(body, container, status) {
-  const report = await api("/v1/reports", { method: "POST", write: true, ...body() });
+/** The request with the zone and year the user confirmed (they override detection). */
+function withMeta(request, meta) {
+  if (!meta) return request;
+  if (request.json) return { json: { ...request.json, ...meta } };
+  for (const [k, v] of Object.entries(meta)) request.body.set(k, String(v));
+  return request;
+}
+
+/** What is shown from stored reports (list, zones, comparison) is read again. */
+function reportsChanged() {
   state.reportsLoaded = false;
   zonesChanged();
   state.compared = false;
-  renderReport(container, report, { themes: state.themes });
+  loadReports();
+}
+
+/** Options for a stored report's view: after a PATCH or DELETE the reports list is read again. */
+const storedOptions = () => ({ themes: state.themes, onChanged: reportsChanged });
+
+/** After a 409's PATCH was applied: show the corrected stored report in ``container``. */
+const showStored = (container) => async (id) => {
+  const report = await api(`/v1/reports/${encodeURIComponent(id)}`);
+  renderReport(container, report, storedOptions());
+  reportsChanged();
+};
+
+async function storeAndShow(body, container, status, meta = null) {
+  const report = await api("/v1/reports", { method: "POST", write: true, ...withMeta(body(), meta) });
+  state.reportsLoaded = false;
+  zonesChanged();
+  state.compared = false;
+  renderReport(container, report, storedOptions());
   say(status, report.created ? t("tag.stored") : t("tag.alreadyStored"), "ok");
 }
 
@@ -137,11 +163,16 @@ async function tag(store) {
       await storeAndShow(body, result, status);
     } else {
       const report = await api("/v1/tag", { method: "POST", ...body() });
-      renderReport(result, report, { themes: state.themes, onStore: () => storeAndShow(body, result, status) });
+      renderReport(result, report, { themes: state.themes, onStore: (meta) => storeAndShow(body, result, status, meta),
+        onConflictApplied: showStored(result) });
       say(status, t("tag.done", { n: report.segments.length }), "ok");
     }
   } catch (err) {
     say(status, problemText(err), "error");
+    if (store && err.status === 409 && err.body?.change_with) {
+      clear(result, conflictBox(err, showStored(result)));
+      result.hidden = false;
+    }
   } finally {
     for (const b of document.querySelectorAll("#tag-form button")) b.disabled = false;
   }
@@ -177,7 +208,7 @@ async function openReport(id) {
   say(status, t("reports.opening"), "busy");
   try {
     const report = await api(`/v1/reports/${encodeURIComponent(id)}`);
-    renderReport($("#report-result"), report, { themes: state.themes });
+    renderReport($("#report-result"), report, storedOptions());
     say(status, t("reports.shown", { title: report.title || id }));
     $("#report-result").scrollIntoView({ block: "start" });
   } catch (err) {

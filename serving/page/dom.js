@@ -81,9 +81,10 @@ export const themeTint = (id) => `${themeColor(id)}22`;
 // ---- the API
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, body = null) {
     super(detail);
     this.status = status;
+    this.body = body;  // the whole JSON answer (e.g. a 409's stored values and the PATCH that corrects them)
   }
 }
 
@@ -107,11 +108,12 @@ export async function api(path, { method = "GET", json, body, write = false } = 
   }
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
+    let problem = null;
     try {
-      const problem = await response.json();
+      problem = await response.json();
       if (typeof problem.detail === "string") detail = problem.detail;
     } catch { /* not JSON: keep the status line */ }
-    throw new ApiError(response.status, detail);
+    throw new ApiError(response.status, detail, problem);
   }
   return response.status === 204 ? null : response.json();
 }

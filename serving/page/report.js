@@ -131,21 +131,171 @@ function warnings(report) {
   return out;
 }
 
+// ---- metadata: confirm before storing, correct (PATCH) or delete a stored report
+
+const DOC_TYPES = ["工作总结", "工作计划", "工作安排", "工作打算", "工作思路", "工作总结及工作计划",
+  "工作总结及工作安排", "工作总结及工作打算", "工作总结及工作思路", "新闻报道"];
+const FIELDS = ["zone", "year", "doc_type", "title"];
+let fieldIds = 0;
+
+/** A labelled input; ``list`` ties it to a datalist. */
+function field(label, input) {
+  input.id = `meta-field-${++fieldIds}`;
+  return h("span", { class: "meta-field" }, h("label", { for: input.id }, label), input);
+}
+
+/** "" → null, else a whole year (throws the page's message otherwise). */
+function yearValue(text) {
+  const trimmed = String(text).trim();
+  if (!trimmed) return null;
+  const year = Number(trimmed);
+  if (!Number.isInteger(year)) throw new Error(t("tag.badYear"));
+  return year;
+}
+
+const fieldValue = (f, v) => (v === null || v === undefined || v === "" ? t("meta.none") : String(v));
+
+/** Zone and year of an unstored result, editable; a null zone offers the detected candidates. */
+function confirmFields(report) {
+  const candidates = report.detection?.zone?.candidates || [];
+  const listId = `zone-candidates-${++fieldIds}`;
+  const zone = h("input", { type: "text", class: "confirm-zone", size: 14, value: report.zone || "",
+    list: candidates.length ? listId : null, placeholder: candidates.length ? t("meta.chooseZone") : null });
+  const year = h("input", { type: "number", class: "confirm-year", min: 1978, max: 2100, value: report.year ?? "" });
+  const list = candidates.length ? h("datalist", { id: listId },
+    candidates.map((c) => h("option", { value: c.zone }, `${c.zone} (${pct(c.confidence)})`))) : null;
+  const note = !report.zone && candidates.length ? h("p", { class: "hint zone-candidates" },
+    t("meta.candidates", { list: candidates.map((c) => t("meta.candidate", { zone: c.zone, p: pct(c.confidence) }))
+      .join(t("list.sep")) })) : null;
+  const el = h("fieldset", { class: "confirm-meta" }, h("legend", {}, t("meta.confirmLegend")),
+    field(t("tag.zone"), zone), list, " ", field(t("tag.year"), year), note);
+  const values = () => {
+    const out = { year: yearValue(year.value) };
+    if (zone.value.trim()) out.zone = zone.value.trim();
+    if (out.year === null) delete out.year;
+    return out;
+  };
+  return { el, values };
+}
+
+/**
+ * What a 409 from POST /v1/reports says (its message, the stored and sent values) and an offer to apply
+ * its PATCH; ``onApplied(reportId)`` shows the corrected stored report.
+ */
+export function conflictBox(err, onApplied) {
+  const body = err.body || {};
+  const msg = h("span", { class: "status", role: "status", "aria-live": "polite" });
+  const apply = h("button", { type: "button", class: "apply-patch" }, t("meta.applyPatch"));
+  apply.addEventListener("click", async () => {
+    apply.disabled = true;
+    say(msg, t("meta.saving"), "busy");
+    try {
+      const change = body.change_with;
+      await api(change.url, { method: change.method || "PATCH", json: change.body, write: true });
+      say(msg, t("meta.patched"), "ok");
+      await onApplied(body.report_id);
+    } catch (e) {
+      say(msg, problemText(e), "error");
+      apply.disabled = false;
+    }
+  });
+  const rows = Object.entries(body.conflicts || {}).map(([f, v]) => h("li", { dataset: { field: f } },
+    t("meta.conflictField", { field: t(`meta.field.${f}`), stored: fieldValue(f, v.stored), sent: fieldValue(f, v.sent) })));
+  return h("div", { class: "conflict", role: "alert" },
+    h("p", { class: "conflict-detail" }, problemText(err)),
+    h("ul", {}, rows), body.change_with ? h("p", { class: "row" }, apply, msg) : null);
+}
+
+/** A stored report's metadata editor (PATCH) and its delete button (after a confirmation dialog). */
+function metaControls(container, report, onChanged) {
+  const zone = h("input", { type: "text", class: "meta-zone", size: 14, value: report.zone || "" });
+  const year = h("input", { type: "number", class: "meta-year", min: 1978, max: 2100, value: report.year ?? "" });
+  const docType = h("select", { class: "meta-doc-type" },
+    [...new Set([...DOC_TYPES, report.doc_type].filter(Boolean))].map((d) =>
+      h("option", { value: d, selected: d === report.doc_type }, d)));
+  const title = h("input", { type: "text", class: "meta-title", size: 30, value: report.title || "" });
+  const note = h("input", { type: "text", class: "meta-note", size: 20 });
+  const save = h("button", { type: "button", class: "save-meta" }, t("meta.save"));
+  const msg = h("span", { class: "meta-status status", role: "status", "aria-live": "polite" });
+  const form = h("fieldset", { class: "meta-editor", hidden: true }, h("legend", {}, t("meta.editLegend")),
+    h("p", { class: "row" }, field(t("tag.zone"), zone), field(t("tag.year"), year),
+      field(t("meta.field.doc_type"), docType), field(t("meta.field.title"), title), field(t("meta.note"), note)),
+    h("p", { class: "row" }, save));
+  const toggle = h("button", { type: "button", class: "edit-meta", "aria-expanded": "false" }, t("meta.edit"));
+  toggle.addEventListener("click", () => {
+    form.hidden = !form.hidden;
+    toggle.setAttribute("aria-expanded", String(!form.hidden));
+    if (!form.hidden) zone.focus();
+  });
+  save.addEventListener("click", async () => {
+    let sent;
+    try {
+      sent = { zone: zone.value.trim() || null, year: yearValue(year.value), doc_type: docType.value,
+        title: title.value.trim() || null };
+    } catch (err) {
+      say(msg, err.message, "error");
+      return;
+    }
+    const changes = Object.fromEntries(FIELDS.filter((f) => (report[f] ?? null) !== sent[f]).map((f) => [f, sent[f]]));
+    if (!Object.keys(changes).length) {
+      say(msg, t("meta.noChange"), "error");
+      return;
+    }
+    if (note.value.trim()) changes.note = note.value.trim();
+    save.disabled = true;
+    say(msg, t("meta.saving"), "busy");
+    try {
+      const fresh = await api(`/v1/reports/${encodeURIComponent(report.report_id)}`,
+        { method: "PATCH", json: changes, write: true });
+      for (const f of [...FIELDS, "years"]) report[f] = fresh[f];
+      const [, options] = shown.get(container);
+      renderReport(container, report, options);
+      say(container.querySelector(".meta-status"), t("meta.saved", {
+        fields: fresh.changed.map((f) => t(`meta.field.${f}`)).join(t("list.sep")) || t("meta.none") }), "ok");
+      onChanged?.("patched", report);
+    } catch (err) {
+      say(msg, problemText(err), "error");
+      save.disabled = false;
+    }
+  });
+  const remove = h("button", { type: "button", class: "delete-report" }, t("meta.delete"));
+  const removeMsg = h("span", { class: "delete-status status", role: "status", "aria-live": "polite" });
+  remove.addEventListener("click", async () => {
+    if (!window.confirm(t("meta.deleteConfirm", { title: report.title || t("report.untitled") }))) return;
+    remove.disabled = true;
+    say(removeMsg, t("meta.deleting"), "busy");
+    try {
+      await api(`/v1/reports/${encodeURIComponent(report.report_id)}`, { method: "DELETE", write: true });
+      shown.delete(container);
+      clear(container, h("p", { class: "status deleted-note", role: "status", dataset: { kind: "ok" } },
+        t("meta.deleted", { title: report.title || t("report.untitled") })));
+      container.dataset.reportId = "";
+      onChanged?.("deleted", report);
+    } catch (err) {
+      say(removeMsg, problemText(err), "error");
+      remove.disabled = false;
+    }
+  });
+  return [h("p", { class: "row meta-actions" }, toggle, remove, msg, removeMsg), form];
+}
+
 const shown = new Map();  // container → what it shows, to draw again in another language
 
 /** Draw every shown report again (after a language switch). */
 export function redrawReports() {
   for (const [container, [report, options]] of shown) {
-    if (!container.hidden) renderReport(container, report, options);
+    if (!container.hidden && container.isConnected) renderReport(container, report, options);
   }
 }
 
 /**
  * Render ``report`` (a /v1/tag or /v1/reports answer) into ``container``.
- * Stored reports get a correction control per segment; an unstored one gets ``onStore`` (a Store button).
+ * Stored reports get a correction control per segment, a metadata editor and a delete button (``onChanged(kind,
+ * report)`` after a PATCH or DELETE); an unstored one gets ``onStore(meta)`` (the confirmed zone and year, and a
+ * Store button); a 409 shows ``conflictBox`` (``onConflictApplied(reportId)`` after its PATCH).
  */
-export function renderReport(container, report, { themes, onStore = null } = {}) {
-  shown.set(container, [report, { themes, onStore }]);
+export function renderReport(container, report, { themes, onStore = null, onChanged = null, onConflictApplied = null } = {}) {
+  shown.set(container, [report, { themes, onStore, onChanged, onConflictApplied }]);
   const stored = Boolean(report.report_id);
   const ids = themes.length ? themes : Object.keys(report.segments[0]?.scores || {});
   const segments = h("div", { class: "segments" });
@@ -167,24 +317,38 @@ export function renderReport(container, report, { themes, onStore = null } = {})
     segments.append(segmentElement(seg, ids, stored, refreshCoverage));
   }
   const actions = h("p", { class: "row actions" });
+  let confirm = null, meta = null;
   if (!stored && onStore) {
+    confirm = confirmFields(report);
     const msg = h("span", { class: "status", role: "status", "aria-live": "polite" });
     const button = h("button", { type: "button", class: "store-report" }, t("report.store"));
     button.addEventListener("click", async () => {
+      container.querySelector(".conflict")?.remove();
+      let values;
+      try {
+        values = confirm.values();
+      } catch (err) {
+        say(msg, err.message, "error");
+        return;
+      }
       button.disabled = true;
       say(msg, t("report.storing"), "busy");
       try {
-        await onStore();
+        await onStore(values);
       } catch (err) {
         say(msg, problemText(err), "error");
+        if (err.status === 409 && err.body?.change_with && onConflictApplied) {
+          actions.after(conflictBox(err, onConflictApplied));
+        }
         button.disabled = false;
       }
     });
     actions.append(button, " ", h("span", { class: "hint" }, t("report.storeHint")), " ", msg);
   }
+  if (stored) meta = metaControls(container, report, onChanged);
   clear(container, metaLine(report),
     warnings(report).length ? h("ul", { class: "warnings" }, warnings(report).map((w) => h("li", {}, w))) : null,
-    actions, legend(ids), covEl,
+    confirm?.el, meta, actions, legend(ids), covEl,
     h("p", { class: "hint" }, t("report.hint", { n: report.segments.length }) +
       (stored ? t("report.hintStored") : t("report.hintEnd"))),
     segments);
