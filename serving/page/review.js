@@ -6,6 +6,19 @@ import { t } from "./i18n.js";
 
 const state = { items: [], index: 0, chosen: new Map(), saved: new Map(), themes: [], thresholds: {}, loaded: false };
 
+const BANDS = { near: [0, 0.05], mid: [0.05, 0.15], far: [0.15, Infinity] };
+const inBand = (margin, band) => !band || (margin > BANDS[band][0] - (band === "near" ? 1 : 0) && margin <= BANDS[band][1]);
+
+function fillThemes() {
+  const model = state.model();
+  const select = $("#review-theme");
+  if (!model) return;
+  const chosen = select.value;
+  clear(select, h("option", { value: "" }, t("review.anyTheme")),
+    model.themes.map((th) => h("option", { value: th.id }, themeName(th.id))));
+  select.value = chosen;
+}
+
 /** ``model()`` is the served model (its themes, in order, are the keys 1, 2, …). */
 export function setupReview(model) {
   state.model = model;
@@ -18,6 +31,7 @@ export function setupReview(model) {
 
 /** Load the queue the first time the tab opens. */
 export function openReview() {
+  fillThemes();
   if (!state.loaded) loadQueue();
 }
 
@@ -30,8 +44,13 @@ async function loadQueue() {
   say(status, t("review.loading"), "busy");
   try {
     const n = Number($("#review-n").value) || 10;
-    const queue = await api(`/v1/review-queue?n=${n}`);
-    state.items = queue.segments;
+    const zone = $("#review-zone").value.trim();
+    const theme = $("#review-theme").value, band = $("#review-band").value;
+    const filtered = Boolean(theme || band);  // filtered here: the API's queue is read at its longest
+    const query = new URLSearchParams({ n: String(filtered ? 500 : n), ...(zone && { zone }) });
+    const queue = await api(`/v1/review-queue?${query}`);
+    state.items = queue.segments.filter((it) => (!theme || it.nearest_theme === theme) && inBand(it.margin, band))
+      .slice(0, n);
     state.index = 0;
     state.chosen = new Map(state.items.map((it) => [it.segment_id, new Set(it.labels)]));
     state.saved = new Map();
@@ -113,6 +132,8 @@ function show() {
     h("p", { class: "hint review-context" },
       h("span", { class: "review-heading" }, headingText(item.heading)), " · ",
       item.zone || t("report.noZone"), " · ", t("report.model", { version: item.model_version }),
+      " · ", h("span", { class: "review-margin", dataset: { margin: item.margin } },
+        t("review.nearest", { theme: themeName(item.nearest_theme), margin: num(item.margin, 3) })),
       item.models_disagree ? [" · ", h("strong", { class: "review-disagree" }, t("review.disagree"))] : null),
     h("blockquote", { class: "review-text" }, item.text),
     h("ul", { class: "review-themes" }, state.themes.map((th, i) => {
@@ -139,4 +160,7 @@ function show() {
 }
 
 /** Redraw in the page's language. */
-export const redrawReview = () => state.loaded && show();
+export function redrawReview() {
+  fillThemes();
+  if (state.loaded) show();
+}

@@ -71,3 +71,25 @@ def test_review_the_ten_least_certain_segments_with_the_keyboard(page, service):
     page.keyboard.press("k")
     page.keyboard.press("k")
     assert item(page)["saved"] == "true" and page.is_visible("text=此段落已复核并保存")
+
+
+def test_review_filtered_by_zone_theme_and_score_band(page, service):
+    queue = service.get("/v1/review-queue?n=500").json()["segments"]
+    zone, theme = queue[0]["zone"], queue[0]["nearest_theme"]
+    wanted = [q["segment_id"] for q in queue
+              if q["zone"] == zone and q["nearest_theme"] == theme and q["margin"] <= 0.05][:5]
+    assert wanted
+    page.click("#tab-review")
+    page.wait_for_selector("#review-item:not([hidden])")
+    page.fill("#review-n", "5")
+    page.fill("#review-zone", zone)
+    page.select_option("#review-theme", theme)
+    page.select_option("#review-band", "near")
+    page.click("#review-load")
+    page.wait_for_selector(f"#review-progress:text('0 / {len(wanted)}')")
+    seen = []
+    for _ in wanted:
+        seen.append(page.get_attribute("#review-item", "data-id"))
+        assert ZH[theme] in page.text_content(".review-margin")
+        page.keyboard.press("j")
+    assert seen == wanted
