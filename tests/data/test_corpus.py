@@ -61,7 +61,9 @@ def test_corpus_meets_size_and_spread_targets(corpus):
 
 
 def test_records_are_cut_by_the_service_pipeline(corpus):
-    """Every record is a segment that today's pipeline cuts from its source, with the same offsets."""
+    """Every record is a segment that today's pipeline cuts from its source, with the same offsets; or, marked
+    ``stale_cut``, the exact span it was labelled on, of a source that the pipeline now cuts differently (the
+    structure recovery of 2026-12-03 changed 147 segments; they await re-annotation, labels/README.md)."""
     by_doc = defaultdict(list)
     for r in corpus:
         by_doc[r["doc"]].append(r)
@@ -69,14 +71,20 @@ def test_records_are_cut_by_the_service_pipeline(corpus):
     files = sorted({r["path"] for r in corpus if r["genre"] == "government"})
     sources += government_sources(SHARED / "corpus", files)
     assert {s.doc for s in sources} >= set(by_doc)
+    stale = 0
     for source in sources:
         if source.doc not in by_doc:
             continue
-        cut = {t["id"]: t for t in segment_source(source)}
+        cut = {t["id"]: (t["start"], t["end"], t["text"]) for t in segment_source(source)}
         for r in by_doc[source.doc]:
-            assert r["id"] in cut, f"{r['id']}: not a segment of {source.doc} today (re-cut and realign)"
-            assert (r["start"], r["end"], r["text"]) == (cut[r["id"]]["start"], cut[r["id"]]["end"],
-                                                        cut[r["id"]]["text"])
+            span = (r["start"], r["end"], r["text"])
+            if r.get("stale_cut"):
+                stale += 1
+                assert source.text[r["start"]:r["end"]] == r["text"], f"{r['id']}: not a span of {source.doc}"
+                assert cut.get(r["id"]) != span, f"{r['id']}: cut like this again today; drop its stale_cut mark"
+            else:
+                assert cut.get(r["id"]) == span, f"{r['id']}: not a segment of {source.doc} today (mark or re-cut)"
+    assert stale <= 150, f"{stale} records are cut differently today: re-annotate them"
 
 
 def test_passes_agree_to_the_target_kappa(corpus):
