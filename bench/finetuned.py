@@ -79,10 +79,12 @@ def throughput(model: FineTunedThemeClassifier, texts: list[str]) -> dict:
 
     tokenizer, encoder = e5.load_encoder(model._model_dir())
 
+    by_length = sorted(texts, key=len)  # batched by length, as the classifier batches: the same padding
+
     def bare_forward():
         with torch.no_grad():
-            for start in range(0, len(texts), 32):
-                enc = tokenizer([PREFIX + t for t in texts[start:start + 32]], padding=True, truncation=True,
+            for start in range(0, len(by_length), 32):
+                enc = tokenizer([PREFIX + t for t in by_length[start:start + 32]], padding=True, truncation=True,
                                 max_length=model.max_tokens, return_tensors="pt")
                 encoder(**enc)
 
