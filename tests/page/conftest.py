@@ -3,6 +3,7 @@ Playwright, a screenshot of the page when a test fails."""
 
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -54,19 +55,25 @@ def browser():
     pw.stop()
 
 
-@pytest.fixture
-def page(browser, service):
-    """A fresh tab (own sessionStorage) on the page, loaded; fails the test on any script error."""
+@contextmanager
+def open_page(browser, url: str):
+    """A fresh tab (own sessionStorage) on ``url``, loaded; fails the test on any script error."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(15_000)
     tab = context.new_page()
     errors = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
-    tab.goto(service.base + "/")
+    tab.goto(url)
     tab.wait_for_selector("body[data-ready=true]")
     yield tab
     context.close()
     assert not errors, f"script errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser, service):
+    with open_page(browser, service.base + "/") as tab:
+        yield tab
 
 
 @pytest.hookimpl(wrapper=True)

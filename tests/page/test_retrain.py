@@ -10,6 +10,7 @@ import pytest
 
 from tests.live_service import ROOT
 from tests.live_service import Service as LiveService
+from tests.page.conftest import open_page
 
 KEY = "retrain-key-3"
 
@@ -32,16 +33,8 @@ def retrain_service(tmp_path_factory):
 
 @pytest.fixture
 def tab(browser, retrain_service):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(retrain_service.base + "/#model")
-    page.wait_for_selector("body[data-ready=true]")
-    yield page
-    context.close()
-    assert not errors, f"script errors on the page: {errors}"
+    with open_page(browser, retrain_service.base + "/#model") as page:
+        yield page
 
 
 def test_retrain_from_the_page_serves_the_new_champion_and_retags(tab, retrain_service):
