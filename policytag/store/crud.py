@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from policytag.model.results import TaggedReport
@@ -35,12 +35,20 @@ def add_report(session: Session, *, text: str, tagged: TaggedReport, model_versi
 
 
 def list_reports(session: Session, *, zone: str | None = None, year: int | None = None,
+                 doc_type: str | None = None, search: str | None = None,
                  limit: int = 100, offset: int = 0) -> tuple[int, list[Report]]:
+    """The total matching and one page of stored reports, oldest first. ``search`` matches a part of the
+    title, zone or source (file name), ignoring ASCII case; ``%`` and ``_`` in it are plain characters."""
     query = select(Report)
     if zone is not None:
         query = query.where(Report.zone == zone)
     if year is not None:
         query = query.where(Report.year == year)
+    if doc_type is not None:
+        query = query.where(Report.doc_type == doc_type)
+    if search:
+        query = query.where(or_(*(func.lower(column).contains(search.lower(), autoescape=True)
+                                  for column in (Report.title, Report.zone, Report.source))))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(query.order_by(Report.created_at, Report.id).limit(limit).offset(offset)).all()
     return total or 0, list(rows)
@@ -80,15 +88,18 @@ def latest_human_labels():
             .where(HumanLabel.segment_id.is_not(None)).group_by(HumanLabel.segment_id).subquery())
 
 
-def tagged_rows(session: Session, *, zone: str, year: int | None = None, part: str | None = None,
-                doc_type: str | None = None) -> list[tuple[list[str], int, dict, bool, str, str]]:
-    """``(labels, n_chars, scores, known, report_id, model_version)`` for every stored segment of a zone: a
-    person's latest labels where a segment was corrected (``known``), else the prediction of its report's
-    current model version (``current_prediction``, in SQL), with the prediction's scores; ``model_version``
-    is the version that made that prediction."""
+def current_labels(predicted: list[str], human: list[str] | None) -> list[str]:
+    """A stored segment's themes as coverage counts them: a person's latest labels win over the prediction."""
+    return human if human is not None else predicted
+
+
+def zone_segments_query(*columns, zone: str, year: int | None = None, part: str | None = None,
+                        doc_type: str | None = None) -> Select:
+    """``(predicted labels, a person's latest labels or None, *columns)`` for every stored segment of a zone
+    (optionally one year, part, document type), with the prediction of its report's current model version
+    (``current_prediction``, in SQL); :func:`current_labels` turns the first two into the segment's themes."""
     latest = latest_human_labels()
-    query = (select(Prediction.labels, HumanLabel.labels, Segment.end - Segment.start, Prediction.scores,
-                    Report.id, Report.model_version)
+    query = (select(Prediction.labels, HumanLabel.labels, *columns)
              .join(Segment, Prediction.segment_id == Segment.id)
              .join(Report, Segment.report_id == Report.id)
              .outerjoin(latest, latest.c.segment_id == Segment.id)
@@ -100,7 +111,17 @@ def tagged_rows(session: Session, *, zone: str, year: int | None = None, part: s
         query = query.where(Segment.part == part)
     if doc_type is not None:
         query = query.where(Report.doc_type == doc_type)
-    return [(human if human is not None else predicted, n, scores or {}, human is not None, report_id, version)
+    return query
+
+
+def tagged_rows(session: Session, *, zone: str, year: int | None = None, part: str | None = None,
+                doc_type: str | None = None) -> list[tuple[list[str], int, dict, bool, str, str]]:
+    """``(labels, n_chars, scores, known, report_id, model_version)`` for every stored segment of a zone: its
+    :func:`current_labels` (``known`` when a person labelled it) with the prediction's scores;
+    ``model_version`` is the version that made that prediction."""
+    query = zone_segments_query(Segment.end - Segment.start, Prediction.scores, Report.id, Report.model_version,
+                                zone=zone, year=year, part=part, doc_type=doc_type)
+    return [(current_labels(predicted, human), n, scores or {}, human is not None, report_id, version)
             for predicted, human, n, scores, report_id, version in session.execute(query.order_by(Segment.id))]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from sqlalchemy.exc import IntegrityError
@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from policytag.store import crud
+from policytag.text.detect import DOC_TYPES
 from serving.deps import ModelDep, SessionDep, SettingsDep, WriteAccess
 from serving.retag import retag_reports
 from serving.routes.report_metadata import ResubmissionConflict, resubmission_conflict
@@ -20,6 +21,9 @@ from serving.submission import OPENAPI_BODY, Submission, read_submission
 from serving.tagging import rates_for, stored_view, tag_submission
 
 router = APIRouter(prefix="/reports", tags=["reports"])
+DocTypeFilter = Annotated[Literal[DOC_TYPES] | None, Query(description="Only reports of this document type.")]
+SearchQuery = Annotated[str | None, Query(max_length=100, description="Only reports whose title, zone or file "
+                                                                     "name contains this (ASCII case ignored).")]
 NOT_FOUND = {404: {"model": Problem}, **INVALID}
 
 
@@ -78,11 +82,14 @@ def retag(request: Request, model: ModelDep, all: bool = False) -> dict:
 
 
 @router.get("", response_model=ReportList, responses=INVALID)
-def list_reports(session: SessionDep, zone: str | None = None, year: YearQuery = None,
+def list_reports(session: SessionDep, zone: Annotated[str | None, Query(max_length=100)] = None,
+                 year: YearQuery = None, doc_type: DocTypeFilter = None, q: SearchQuery = None,
                  limit: Annotated[int, Query(ge=1, le=500)] = 100,
                  offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> dict:
-    """Stored reports, oldest first, optionally of one zone and/or year."""
-    total, rows = crud.list_reports(session, zone=zone, year=year, limit=limit, offset=offset)
+    """Stored reports, oldest first, optionally of one zone, year and/or document type, or whose title,
+    zone or file name contains ``q``."""
+    total, rows = crud.list_reports(session, zone=zone, year=year, doc_type=doc_type, search=(q or "").strip(),
+                                    limit=limit, offset=offset)
     return {"total": total, "limit": limit, "offset": offset, "reports": rows}
 
 
