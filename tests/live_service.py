@@ -1,18 +1,20 @@
 """A real ``policytag serve``/``run`` process on 127.0.0.1 for the page, fuzz, load and fault tests, and a look
-into its database."""
+into its database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from sqlalchemy import Connection, create_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "k-reliability"
@@ -27,19 +29,23 @@ def free_port() -> int:
 class Service:
     """``policytag <command>`` on a free port, with the model store ``home`` and the database under ``data``.
 
-    ``command`` is ``serve`` (no seeds) or ``run`` (the main job: stores the seeds, then serves).
+    ``command`` is ``serve`` (no seeds) or ``run`` (the main job: stores the seeds, then serves);
+    ``database_url`` a PostgreSQL database (``tests/databases.py``), None for SQLite under ``data``.
     """
 
     def __init__(self, home: Path, data: Path, *, command: str = "serve", key: str = KEY,
-                 env: dict[str, str | None] | None = None):
+                 env: dict[str, str | None] | None = None, database_url: str | None = None):
         self.home, self.data, self.command, self.key = home, data, command, key
-        self.extra_env = {"POLICYTAG_BOOTSTRAP_RESAMPLES": "100", **(env or {})}
+        self.database_url = database_url or f"sqlite:///{(data / 'policytag.db').resolve()}"
+        self.extra_env = {"POLICYTAG_BOOTSTRAP_RESAMPLES": "100", "POLICYTAG_DATABASE_URL": database_url,
+                          **(env or {})}
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.log = data / "service.log"
 
-    def start(self) -> Service:
+    def start(self, wait_ready: bool = True) -> Service:
+        """Start the process and wait until ``/readyz`` is 200 (or, ``wait_ready=False``, until it answers)."""
         self.data.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "POLICYTAG_HOME": str(self.home), "POLICYTAG_DATA_DIR": str(self.data),
                "POLICYTAG_SEEDS_DIR": str(ROOT / "seeds"), "POLICYTAG_LABELS_DIR": str(ROOT / "labels"),
@@ -57,7 +63,7 @@ class Service:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"service exited: {self.log.read_text()[-2000:]}")
             try:
-                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200 or not wait_ready:
                     return self
             except httpx.TransportError:
                 pass
@@ -82,8 +88,15 @@ class Service:
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.base, headers={"X-API-Key": self.key}, timeout=60)
 
-    def db(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.data / "policytag.db")
+    @contextmanager
+    def db(self) -> Iterator[Connection]:
+        """A connection to the service's database (SQLite or PostgreSQL), for checks after the fact."""
+        engine = create_engine(self.database_url)
+        try:
+            with engine.connect() as conn:
+                yield conn
+        finally:
+            engine.dispose()
 
 
 def report_text(n: int, zone: str = "鹤城高新区", year: int = 2024) -> str:
@@ -94,14 +107,36 @@ def report_text(n: int, zone: str = "鹤城高新区", year: int = 2024) -> str:
             f"开展安全隐患排查整治,整改隐患{n * 3}处,全年未发生较大生产安全事故。")
 
 
-def consistency(db: sqlite3.Connection) -> dict:
-    """Integrity figures of the stored data: all must be empty/ok for a consistent database."""
+CONSISTENT = {"integrity": "ok", "foreign_keys": [], "reports_with_missing_segments": [],
+              "segments_without_prediction": []}
+
+
+def consistency(db: Connection) -> dict:
+    """Integrity figures of the stored data, ``CONSISTENT`` for a consistent database. The storage's own check
+    (SQLite's ``integrity_check``; PostgreSQL's ``amcheck`` over every B-tree index), rows whose parent is gone,
+    and reports not stored whole."""
+    rows = db.exec_driver_sql
+    if db.dialect.name == "sqlite":
+        integrity = rows("PRAGMA integrity_check").scalar()
+        foreign_keys = [tuple(r) for r in rows("PRAGMA foreign_key_check")]
+    else:
+        rows("CREATE EXTENSION IF NOT EXISTS amcheck")
+        indexes = rows("SELECT c.oid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a "
+                       "ON a.oid = c.relam JOIN pg_namespace n ON n.oid = c.relnamespace "
+                       "WHERE a.amname = 'btree' AND n.nspname = 'public'").scalars().all()
+        for oid in indexes:  # raises on a corrupt index
+            rows(f"SELECT bt_index_check({int(oid)}, true)")
+        integrity = "ok" if indexes else "no index checked"
+        foreign_keys = [tuple(r) for r in rows(
+            "SELECT 'segments', id FROM segments WHERE report_id NOT IN (SELECT id FROM reports) UNION ALL "
+            "SELECT 'predictions', CAST(id AS TEXT) FROM predictions "
+            "WHERE segment_id NOT IN (SELECT id FROM segments)")]
     return {
-        "integrity": db.execute("PRAGMA integrity_check").fetchone()[0],
-        "foreign_keys": db.execute("PRAGMA foreign_key_check").fetchall(),
-        "reports_with_missing_segments": db.execute(
+        "integrity": integrity,
+        "foreign_keys": foreign_keys,
+        "reports_with_missing_segments": [tuple(r) for r in rows(
             "SELECT id FROM reports r WHERE n_segments != (SELECT COUNT(*) FROM segments s WHERE s.report_id = r.id)"
-        ).fetchall(),
-        "segments_without_prediction": db.execute(
-            "SELECT id FROM segments WHERE id NOT IN (SELECT segment_id FROM predictions)").fetchall(),
+        )],
+        "segments_without_prediction": [tuple(r) for r in rows(
+            "SELECT id FROM segments WHERE id NOT IN (SELECT segment_id FROM predictions)")],
     }

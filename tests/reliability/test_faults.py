@@ -1,5 +1,5 @@
 """SIGKILL the service in the middle of writes: after a restart the database is consistent and every
-acknowledged write is there."""
+acknowledged write is there, on SQLite and PostgreSQL."""
 
 import threading
 import time
@@ -7,10 +7,10 @@ import time
 import httpx
 import pytest
 
-from tests.live_service import Service, consistency, report_text
+from tests.databases import BACKENDS, fresh_database
+from tests.live_service import CONSISTENT, Service, consistency, report_text
 
 WRITERS = 8
-CLEAN = {"integrity": "ok", "foreign_keys": [], "reports_with_missing_segments": [], "segments_without_prediction": []}
 
 
 def write_until_killed(service: Service, work, after: int) -> list:
@@ -44,11 +44,12 @@ def write_until_killed(service: Service, work, after: int) -> list:
     return acknowledged
 
 
-@pytest.fixture
-def service(model_home, tmp_path):
-    svc = Service(model_home, tmp_path / "data")
-    yield svc
-    svc.stop()
+@pytest.fixture(params=BACKENDS)
+def service(request, model_home, tmp_path):
+    with fresh_database(request.param) as url:
+        svc = Service(model_home, tmp_path / "data", database_url=url)
+        yield svc
+        svc.stop()
 
 
 def test_kill_during_ingestion_keeps_every_acknowledged_report_and_no_half_report(service):
@@ -62,8 +63,8 @@ def test_kill_during_ingestion_keeps_every_acknowledged_report_and_no_half_repor
     acknowledged = write_until_killed(service, ingest, after=60)
     service.start()  # the same database after the kill
     with service.db() as db:
-        stored = {row[0] for row in db.execute("SELECT id FROM reports")}
-        assert consistency(db) == CLEAN
+        stored = set(db.exec_driver_sql("SELECT id FROM reports").scalars())
+        assert consistency(db) == CONSISTENT
     assert {body["report_id"] for _, _, body in acknowledged} <= stored
     assert len(stored) <= len(acknowledged) + WRITERS  # at most the writes in flight at the kill
     # each acknowledged report is whole: its segments and their predictions, as the answer gave them
@@ -91,7 +92,7 @@ def test_kill_during_corrections_keeps_every_acknowledged_correction_in_order(se
     acknowledged = write_until_killed(service, correct, after=80)
     service.start()
     with service.db() as db:
-        assert consistency(db) == CLEAN
+        assert consistency(db) == CONSISTENT
     with service.client() as client:
         for w, segment in enumerate(segments):
             acked = sorted(k for writer, k, _ in acknowledged if writer == w)
