@@ -4,10 +4,12 @@ import { $, api, apiKey, clear, h, num, problemText, say, setApiKey, setThemes, 
 import { applyStatic, lang, onLanguage, setLang, t } from "./i18n.js";
 import { conflictBox, redrawReports, renderReport } from "./report.js";
 import { redrawRetrain, setupRetrain } from "./retrain.js";
+import { refreshReports, reportsLoaded, setupReportsList, showReports } from "./reports.js";
+import { showUploads, storeFiles } from "./upload.js";
 import { openReview, redrawReview, setupReview } from "./review.js";
 import { redrawCompare, runCompare, setCaptionModel, setupCompare, zonesChanged } from "./compare.js";
 
-const state = { model: null, themes: [], reports: null, reportsLoaded: false, compared: false };
+const state = { model: null, themes: [], reportsStale: true, compared: false };
 
 // ---- tabs (arrow keys, Home and End move between them; the URL hash remembers the open one)
 
@@ -23,7 +25,10 @@ function openTab(tab, focus = false) {
   if (focus) tab.focus();
   const name = tab.id.replace("tab-", "");
   history.replaceState(null, "", name === "tag" ? location.pathname : `#${name}`);
-  if (name === "reports" && !state.reportsLoaded) loadReports();
+  if (name === "reports" && (state.reportsStale || !reportsLoaded())) {
+    state.reportsStale = false;
+    refreshReports();
+  }
   if (name === "review") openReview();
   if (name === "compare" && !state.compared) {
     state.compared = true;
@@ -62,7 +67,7 @@ async function loadModel() {
     $("#model-version").dataset.version = model.version;
     if (changed) {
       say($("#model-status"), t("model.changed", { version: model.version }), "ok");
-      state.reportsLoaded = false;
+      state.reportsStale = true;
       state.compared = false;
     }
   } catch (err) {
@@ -91,13 +96,19 @@ function showModel(model) {
 
 // ---- tagging
 
-/** The request body for the form: the chosen file (multipart), else the pasted text (JSON). */
-function submission() {
-  const file = $("#tag-file").files[0];
+/** The form's zone and year (throws the page's message for a year that is not a whole number). */
+function formFields() {
   const zone = $("#tag-zone").value.trim();
   const yearText = $("#tag-year").value.trim();
   const year = yearText ? Number(yearText) : null;
   if (yearText && !Number.isInteger(year)) throw new Error(t("tag.badYear"));
+  return { zone, year };
+}
+
+/** The request body for the form: the chosen file (multipart), else the pasted text (JSON). */
+function submission() {
+  const file = $("#tag-file").files[0];
+  const { zone, year } = formFields();
   if (file) {
     return () => {
       const form = new FormData();
@@ -122,10 +133,10 @@ function withMeta(request, meta) {
 
 /** What is shown from stored reports (list, zones, comparison) is read again. */
 function reportsChanged() {
-  state.reportsLoaded = false;
   zonesChanged();
   state.compared = false;
-  loadReports();
+  state.reportsStale = false;
+  refreshReports();
 }
 
 /** Options for a stored report's view: after a PATCH or DELETE the reports list is read again. */
@@ -140,15 +151,44 @@ const showStored = (container) => async (id) => {
 
 async function storeAndShow(body, container, status, meta = null) {
   const report = await api("/v1/reports", { method: "POST", write: true, ...withMeta(body(), meta) });
-  state.reportsLoaded = false;
+  state.reportsStale = true;
   zonesChanged();
   state.compared = false;
   renderReport(container, report, storedOptions());
   say(status, report.created ? t("tag.stored") : t("tag.alreadyStored"), "ok");
 }
 
+/** Several chosen files: each stored in turn, with its state and a count (upload.js). */
+async function storeMany(files) {
+  const status = $("#tag-status"), result = $("#tag-result");
+  let fields;
+  try {
+    const { zone, year } = formFields();
+    fields = { ...(zone && { zone }), ...(year && { year }) };
+  } catch (err) {
+    say(status, err.message, "error");
+    return;
+  }
+  for (const b of document.querySelectorAll("#tag-form button")) b.disabled = true;
+  say(status, t("upload.busy", { n: files.length }), "busy");
+  const outcome = await storeFiles(files, fields, { onOpen: (report) => {
+    renderReport(result, report, storedOptions());
+    result.scrollIntoView({ block: "start" });
+  } });
+  for (const b of document.querySelectorAll("#tag-form button")) b.disabled = false;
+  const failed = outcome.filter((f) => f.state === "error").length;
+  say(status, t("upload.done", { n: files.length - failed, total: files.length }), failed ? "error" : "ok");
+  if (failed < files.length) reportsChanged();
+}
+
 async function tag(store) {
   const status = $("#tag-status"), result = $("#tag-result");
+  const files = [...$("#tag-file").files];
+  if (files.length > 1) {
+    if (store) storeMany(files);
+    else say(status, t("upload.oneToTag", { n: files.length }), "error");
+    return;
+  }
   let body;
   try {
     body = submission();
@@ -179,29 +219,6 @@ async function tag(store) {
 }
 
 // ---- stored reports
-
-async function loadReports() {
-  const status = $("#reports-status");
-  say(status, t("reports.loading"), "busy");
-  try {
-    state.reports = await api("/v1/reports?limit=500");
-    state.reportsLoaded = true;
-    showReports();
-  } catch (err) {
-    say(status, problemText(err), "error");
-  }
-}
-
-function showReports() {
-  const list = state.reports;
-  if (!list) return;
-  clear($("#reports-table tbody"), list.reports.map((r) => h("tr", { dataset: { id: r.id } },
-    h("td", {}, r.title || t("report.untitled")), h("td", {}, r.zone || "–"), h("td", {}, r.year ?? "–"),
-    h("td", {}, r.n_segments), h("td", {}, r.model_version), h("td", {}, r.created_at.slice(0, 10)),
-    h("td", {}, h("button", { type: "button", class: "open-report", onclick: () => openReport(r.id) }, t("reports.open"))))));
-  say($("#reports-status"), t("reports.count", { n: list.total }) +
-    (list.total > list.reports.length ? t("reports.firstShown", { k: list.reports.length }) : ""));
-}
 
 async function openReport(id) {
   const status = $("#reports-status");
@@ -238,6 +255,7 @@ function setupLanguage() {
     if (state.model) showModel(state.model);
     else $("#model-version").textContent = t("header.noModel");
     showReports();
+    showUploads();
     redrawReports();
     redrawCompare();
     redrawRetrain();
@@ -251,16 +269,17 @@ async function start() {
   setupKey();
   setupCompare();
   setupReview(() => state.model);
+  const listed = setupReportsList({ onOpen: openReport });
   $("#tag-form").addEventListener("submit", (e) => {
     e.preventDefault();
     tag(false);
   });
   $("#tag-and-store").addEventListener("click", () => tag(true));
   $("#tag-text").addEventListener("input", () => { $("#tag-file").value = ""; });
-  $("#reports-refresh").addEventListener("click", loadReports);
   await loadModel();
   setInterval(loadModel, MODEL_POLL_MS);
   await setupRetrain({ model: () => state.model, refreshModel: loadModel });
+  await listed;
   const fromHash = tabs.find((t) => t.id === `tab-${location.hash.slice(1)}`);
   if (fromHash) openTab(fromHash);
   document.body.dataset.ready = "true";

@@ -106,16 +106,38 @@ export async function api(path, { method = "GET", json, body, write = false } = 
   } catch (err) {
     throw new ApiError(0, t("err.unreachable", { detail: err.message }));
   }
-  if (!response.ok) {
-    let detail = `${response.status} ${response.statusText}`;
-    let problem = null;
-    try {
-      problem = await response.json();
-      if (typeof problem.detail === "string") detail = problem.detail;
-    } catch { /* not JSON: keep the status line */ }
-    throw new ApiError(response.status, detail, problem);
-  }
+  if (!response.ok) throw failure(response.status, response.statusText, await response.text());
   return response.status === 204 ? null : response.json();
+}
+
+/** The ApiError of a failed answer: its JSON ``detail``, else the status line. */
+function failure(status, statusText, text) {
+  let problem = null;
+  try {
+    problem = JSON.parse(text);
+  } catch { /* not JSON: keep the status line */ }
+  const detail = typeof problem?.detail === "string" ? problem.detail : `${status} ${statusText}`;
+  return new ApiError(status, detail, problem);
+}
+
+/**
+ * POST a FormData with the API key, as api() does, through XMLHttpRequest so that ``onProgress(sent, total)``
+ * follows the upload. Resolves to the JSON answer; errors reject with ApiError(detail).
+ */
+export function upload(path, form, { onProgress = () => {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", path);
+    xhr.setRequestHeader("Accept", "application/json");
+    if (apiKey()) xhr.setRequestHeader("X-API-Key", apiKey());
+    xhr.upload.addEventListener("progress", (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); });
+    xhr.addEventListener("error", () => reject(new ApiError(0, t("err.unreachable", { detail: path }))));
+    xhr.addEventListener("load", () => {
+      if (xhr.status < 200 || xhr.status >= 300) reject(failure(xhr.status, xhr.statusText, xhr.responseText));
+      else resolve(JSON.parse(xhr.responseText));
+    });
+    xhr.send(form);
+  });
 }
 
 /** What to tell the user about a failed call: the page's words for the status, then the API's detail. */
