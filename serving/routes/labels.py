@@ -16,7 +16,7 @@ from policytag.store.human_labels import export
 from policytag.store.tables import HumanLabel, Segment
 from policytag.themes import theme_ids
 from serving.deps import Author, ModelDep, SessionDep, SettingsDep
-from serving.review import review_queue
+from serving.review import corrected_segments, review_queue
 from serving.schemas import INVALID, UNREADABLE, CleanStr, Example, Problem
 from serving.submission import read_form
 
@@ -95,10 +95,15 @@ async def add_examples(request: Request, session: SessionDep, settings: Settings
 
 @router.get("/review-queue", responses=INVALID)
 def get_review_queue(session: SessionDep, model: ModelDep, n: Annotated[int, Query(ge=1, le=500)] = 20,
-                     zone: str | None = None) -> dict:
+                     zone: Annotated[str | None, Query(max_length=100)] = None,
+                     corrected: Annotated[bool, Query(description="The segments people already corrected "
+                                                                  "instead, latest first, each with the person's "
+                                                                  "labels beside the model's.")] = False) -> dict:
     """Unlabelled stored segments whose predictions are least certain (nearest a threshold, or where the
-    previous and current model disagree): label these first."""
-    return {"model_version": model.version, "segments": review_queue(session, model, n=n, zone=zone)}
+    previous and current model disagree): label these first. Each comes with its heading and its neighbours
+    in the report (``previous``, ``next``)."""
+    pick = corrected_segments if corrected else review_queue
+    return {"model_version": model.version, "corrected": corrected, "segments": pick(session, model, n=n, zone=zone)}
 
 
 def _segment(session, segment_id: str) -> Segment:

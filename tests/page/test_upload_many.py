@@ -69,7 +69,8 @@ def test_several_files_are_stored_one_by_one_with_their_states(page, service, tm
 
     stored = service.get(f"/v1/reports?zone={ZONE}").json()["reports"]
     try:
-        assert sorted(r["title"] for r in stored) == sorted(f"{ZONE}2024年{n}工作总结" for n in ("一号", "二号", "三号"))
+        names = ("一号", "二号", "三号")
+        assert sorted(r["title"] for r in stored) == sorted(f"{ZONE}2024年{n}工作总结" for n in names)
         assert all(r["year"] == 2024 and r["source"].endswith(".txt") for r in stored)
         first = next(r for r in stored if r["source"] == "一号.txt")
         count = len(service.get(f"/v1/reports/{first['id']}").json()["segments"])
