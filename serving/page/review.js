@@ -1,5 +1,6 @@
-// The review view over GET /v1/review-queue: one segment at a time with its heading and the model's scores;
-// keys 1–5 toggle themes, Enter saves (PUT /v1/segments/{id}/labels), J/K move. See docs/page.md.
+// The review view over GET /v1/review-queue: one segment at a time with its heading, its neighbours and the
+// model's scores; keys 1–5 toggle themes, Enter saves (PUT /v1/segments/{id}/labels), J/K move. The corrected
+// segments (?corrected=true) show the person's themes beside the model's. See docs/page.md.
 
 import { $, api, clear, h, num, problemText, say, themeColor, themeList, themeName } from "./dom.js";
 import { t } from "./i18n.js";
@@ -46,16 +47,18 @@ async function loadQueue() {
     const n = Number($("#review-n").value) || 10;
     const zone = $("#review-zone").value.trim();
     const theme = $("#review-theme").value, band = $("#review-band").value;
+    const corrected = $("#review-mode").value === "corrected";
     const filtered = Boolean(theme || band);  // filtered here: the API's queue is read at its longest
-    const query = new URLSearchParams({ n: String(filtered ? 500 : n), ...(zone && { zone }) });
+    const query = new URLSearchParams({ n: String(filtered ? 500 : n), ...(zone && { zone }),
+      ...(corrected && { corrected: "true" }) });
     const queue = await api(`/v1/review-queue?${query}`);
     state.items = queue.segments.filter((it) => (!theme || it.nearest_theme === theme) && inBand(it.margin, band))
       .slice(0, n);
     state.index = 0;
-    state.chosen = new Map(state.items.map((it) => [it.segment_id, new Set(it.labels)]));
+    state.chosen = new Map(state.items.map((it) => [it.segment_id, new Set(it.human ? it.human.labels : it.labels)]));
     state.saved = new Map();
     state.loaded = true;
-    say(status, state.items.length ? "" : t("review.empty"));
+    say(status, state.items.length ? "" : t(corrected ? "review.emptyCorrected" : "review.empty"));
     show();
   } catch (err) {
     say(status, problemText(err), "error");
@@ -75,6 +78,16 @@ function onKey(e) {
 }
 
 const headingText = (heading) => (Array.isArray(heading) ? heading.join(" › ") : heading) || t("review.noHeading");
+
+/** The segment before or after (``which``) the one reviewed, dimmed; its heading when it differs. */
+function neighbour(seg, which, heading) {
+  if (!seg) return h("p", { class: "review-neighbour review-edge", dataset: { which } }, t(`review.edge.${which}`));
+  const own = headingText(seg.heading);
+  return h("p", { class: "review-neighbour", dataset: { which, id: seg.segment_id } },
+    h("small", { class: "review-neighbour-label" }, t(`review.neighbour.${which}`),
+      own !== headingText(heading) ? ` · ${own}` : ""), " ",
+    h("span", { class: "review-neighbour-text" }, seg.text));
+}
 
 function current() {
   return state.items[state.index];
@@ -135,7 +148,12 @@ function show() {
       " · ", h("span", { class: "review-margin", dataset: { margin: item.margin } },
         t("review.nearest", { theme: themeName(item.nearest_theme), margin: num(item.margin, 3) })),
       item.models_disagree ? [" · ", h("strong", { class: "review-disagree" }, t("review.disagree"))] : null),
+    item.human ? h("p", { class: "hint review-corrected" },
+      t("review.correctedBy", { author: item.human.author, date: item.human.created_at.slice(0, 10) }),
+      item.human.note ? ` · ${item.human.note}` : "") : null,
+    neighbour(item.previous, "previous", item.heading),
     h("blockquote", { class: "review-text" }, item.text),
+    neighbour(item.next, "next", item.heading),
     h("ul", { class: "review-themes" }, state.themes.map((th, i) => {
       const score = item.scores[th] ?? 0;
       const on = chosen.has(th);
