@@ -170,8 +170,16 @@ class Emphasis(BaseModel):
         description="not_significant: the data cannot tell the shares apart (not evidence they are alike).")
 
 
+class GroupKey(BaseModel):
+    zone: str
+    year: int | None
+
+
 class Comparison(BaseModel):
     groups: list[str]
+    group_keys: dict[str, GroupKey] = Field(
+        {}, description="Per group, the zone and year it holds (year null: all the filtered years), so a "
+                        "group's segments can be listed (GET /v1/segments).")
     themes: list[str]
     year: list[int] | None
     part: Part | None
@@ -191,6 +199,36 @@ class Comparison(BaseModel):
                                                        "version than the served one.")
 
 
+class ThemeSegment(BaseModel):
+    id: str
+    report_id: str
+    report_title: str | None
+    year: int | None
+    doc_type: str
+    position: int = Field(description="The segment's place in its report, from 0.")
+    heading: list[str] = Field(description="Heading path, outermost first.")
+    part: Part
+    text: str
+    labels: list[str] = Field(description="The segment's themes as coverage counts them: a person's latest "
+                                          "labels where it was corrected, else the current prediction's.")
+    corrected: bool = Field(description="The labels are a person's.")
+    model_labels: list[str] = Field(description="The current prediction's labels.")
+    score: float | None = Field(description="The current prediction's score for the theme.")
+
+
+class ThemeSegmentList(BaseModel):
+    zone: str
+    theme: str
+    year: int | None
+    part: Part | None
+    doc_type: str | None
+    total: int = Field(description="Segments matching, over all pages.")
+    limit: int
+    offset: int
+    segments: list[ThemeSegment] = Field(description="In reading order: reports by year, then storing time; "
+                                                     "segments in report order.")
+
+
 class ModelInfo(BaseModel):
     model_config = ConfigDict(protected_namespaces=())
 
@@ -203,6 +241,60 @@ class ModelInfo(BaseModel):
     thresholds: dict[str, float]
     metrics: dict[str, float] = Field(description="Cross-validation metrics, folds grouped by document.")
     loaded_at: str
+
+
+class ExplainRequest(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "text": "全年新签约项目32个,计划总投资156亿元;开展安全隐患排查整治,整改隐患1200处。",
+        "heading": ["一、2024年工作回顾"]}]})
+
+    text: CleanStr = Field(description="One segment's text (at most 5,000 characters).")
+    heading: list[Annotated[CleanStr, Field(max_length=500)]] = Field(
+        [], max_length=20, description="Its heading path, outermost first (models that read the heading use "
+                                       "the innermost).")
+
+
+class PhraseWeight(BaseModel):
+    start: int = Field(description="Offset of the phrase's first character in the segment text.")
+    end: int = Field(description="One past its last: text[start:end] == phrase.")
+    text: str
+    weight: float = Field(description="The theme's score minus its score with this phrase removed.")
+    log_odds_drop: float = Field(description="The same drop in log-odds, which phrases are ranked by: it still "
+                                             "separates phrases where a sure score (0.99999…) barely moves.")
+
+
+class NGramWeight(BaseModel):
+    ngram: str = Field(description="As the TF-IDF vectorizer spells it: word n-grams are tokens joined by a "
+                                   "space, numbers are <num>.")
+    kind: Literal["word", "char"]
+    weight: float = Field(description="Feature value × the theme's coefficient: its share of the TF-IDF logit.")
+    spans: list[list[int]] = Field(description="[start, end] of its occurrences in the segment text (none when "
+                                               "it occurs only in the heading).")
+
+
+class ThemeWhy(BaseModel):
+    theme: str
+    score: float = Field(description="The served model's calibrated score for the segment.")
+    threshold: float
+    label: bool = Field(description="score >= threshold.")
+    phrases: list[PhraseWeight] = Field(description="Every clause, largest drop first.")
+    ngrams: list[NGramWeight] = Field(description="Top TF-IDF n-grams (TF-IDF models and ensembles with a "
+                                                  "TF-IDF member; empty otherwise).")
+
+
+class Explanation(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    segment_id: str | None = Field(None, description="Set for a stored segment.")
+    model: ServedModelVersion
+    model_type: str
+    method: Literal["occlusion"]
+    text: str
+    heading: list[str]
+    clauses: int = Field(description="Clauses scored (each removed once, in one batch).")
+    merged: bool = Field(description="The segment had more than max_clauses clauses: neighbours were merged.")
+    max_clauses: int
+    themes: list[ThemeWhy]
 
 
 class Problem(BaseModel):

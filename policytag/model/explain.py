@@ -2,7 +2,10 @@
 
 Occlusion is model-agnostic: the segment is cut into clauses at Chinese and ASCII clause punctuation and
 line breaks, scored once as it is and once without each clause, all in one batch through the tagger; a
-clause's weight for a theme is the drop of that theme's (calibrated) score when it is removed. The cost is
+clause's weight for a theme is the drop of that theme's (calibrated) score when it is removed, and its
+``log_odds_drop`` the drop of that score's log-odds. Clauses are ranked by the latter: the same order (both
+fall as the score without the clause rises), but it still tells clauses apart where a confidently tagged
+segment's score is saturated (0.99999… without any one clause). The cost is
 bounded: at most ``MAX_CLAUSES`` clauses (neighbours are merged beyond that) and ``MAX_CHARS`` characters.
 
 When the model is TF-IDF, or an ensemble with a TF-IDF member, each theme also gets its top n-grams:
@@ -15,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
+
 from policytag.model.classifiers import TfidfThemeClassifier
 from policytag.model.tagger import Tagger
 from policytag.text import model_input
@@ -26,6 +31,7 @@ MAX_SPANS = 10  # occurrences located per n-gram
 CLAUSE_MARKS = "，。；：、！？,;:!?\n"
 _CLAUSE = re.compile(f"[^{re.escape(CLAUSE_MARKS)}]+")
 _NUMBER = r"[\d.,%]+"  # what the word tokenizer turns into <num>
+_EPS = 1e-15  # scores are clipped to [eps, 1 - eps] for their log-odds
 
 
 class ExplainError(ValueError):
@@ -49,6 +55,7 @@ class Phrase:
     end: int
     text: str
     weight: float  # the theme's score minus its score without this phrase
+    log_odds_drop: float  # the same in log-odds (what phrases are ranked by)
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,7 @@ class ThemeExplanation:
     theme: str
     score: float
     threshold: float
-    phrases: tuple[Phrase, ...]  # every clause, highest weight first
+    phrases: tuple[Phrase, ...]  # every clause, largest drop first
     ngrams: tuple[NGram, ...]  # top positive TF-IDF contributions (empty for models without TF-IDF)
 
     @property
@@ -82,13 +89,17 @@ class Explanation:
     themes: tuple[ThemeExplanation, ...]
 
     def as_dict(self, digits: int = 4) -> dict:
+        """Scores rounded to ``digits`` places (as a tagged segment's), weights to ``digits`` significant digits."""
+        def sig(x: float) -> float:
+            return float(f"{x:.{digits}g}")
+
         return {"text": self.text, "heading": list(self.heading), "model_type": self.model_type,
                 "method": "occlusion", "clauses": self.clauses, "merged": self.merged,
                 "themes": [{"theme": t.theme, "score": round(t.score, digits), "threshold": round(t.threshold, digits),
                             "label": t.label,
-                            "phrases": [{"start": p.start, "end": p.end, "text": p.text,
-                                         "weight": round(p.weight, digits)} for p in t.phrases],
-                            "ngrams": [{"ngram": g.ngram, "kind": g.kind, "weight": round(g.weight, digits),
+                            "phrases": [{"start": p.start, "end": p.end, "text": p.text, "weight": sig(p.weight),
+                                         "log_odds_drop": sig(p.log_odds_drop)} for p in t.phrases],
+                            "ngrams": [{"ngram": g.ngram, "kind": g.kind, "weight": sig(g.weight),
                                         "spans": [list(s) for s in g.spans]} for g in t.ngrams]}
                            for t in self.themes]}
 
@@ -139,11 +150,14 @@ def explain(tagger: Tagger, text: str, heading: list[str] | tuple[str, ...] = ()
     heading = list(heading)
     variants = [text] + [without(text, c) for c in parts]
     P = tagger.scores(variants, [heading] * len(variants))  # one batch
+    clipped = np.clip(P, _EPS, 1 - _EPS)
+    Z = np.log(clipped) - np.log1p(-clipped)
     ngrams = _tfidf_ngrams(tagger, text, heading, top_ngrams)
     themes = []
     for k, theme in enumerate(tagger.themes):
-        phrases = sorted((Phrase(c.start, c.end, text[c.start:c.end], float(P[0, k] - P[i, k]))
-                          for i, c in enumerate(parts, 1)), key=lambda p: (-p.weight, p.start))
+        phrases = sorted((Phrase(c.start, c.end, text[c.start:c.end], float(P[0, k] - P[i, k]),
+                                 float(Z[0, k] - Z[i, k])) for i, c in enumerate(parts, 1)),
+                         key=lambda p: (-p.log_odds_drop, -p.weight, p.start))
         themes.append(ThemeExplanation(theme, float(P[0, k]), float(tagger.thresholds[k]), tuple(phrases),
                                        ngrams.get(k, ())))
     return Explanation(text, tuple(heading), tagger.model_type, len(parts), len(found) > len(parts), tuple(themes))

@@ -39,7 +39,7 @@ def test_removing_the_top_phrase_lowers_the_themes_score(champion, text, heading
         assert theme.theme == tagger.themes[k] and theme.label
         assert theme.score == pytest.approx(tagger.scores([text], [heading])[0, k])
         top = theme.phrases[0]
-        assert top.weight > 0
+        assert top.weight > 0 and top.log_odds_drop > 0
         assert text[top.start:top.end] == top.text
         edited = text[:top.start] + text[top.end:]
         assert tagger.scores([edited], [heading])[0, k] < theme.score
@@ -59,8 +59,10 @@ def test_phrases_and_ngrams_point_at_the_text(champion, text, heading):
         for p in theme.phrases:
             assert text[p.start:p.end] == p.text and p.text == p.text.strip() and p.text
             assert not set(p.text) & set(why.CLAUSE_MARKS)
-        weights = [p.weight for p in theme.phrases]
-        assert weights == sorted(weights, reverse=True)
+        drops = [p.log_odds_drop for p in theme.phrases]
+        assert drops == sorted(drops, reverse=True)
+        for a, b in zip(theme.phrases, theme.phrases[1:]):  # the same order as the score drops
+            assert a.weight >= b.weight - 1e-12
         assert [g.weight for g in theme.ngrams] == sorted((g.weight for g in theme.ngrams), reverse=True)
         for g in theme.ngrams:
             assert g.weight > 0
