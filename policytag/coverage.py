@@ -406,13 +406,11 @@ CSV_COLUMNS = ["group", "theme", "segments", "documents", "too_few", "tagged_seg
                "char_p_adjusted", "char_emphasis", "char_rank"]
 
 
-def comparison_csv(result: dict) -> str:
-    """One row per group × theme, the columns of :data:`CSV_COLUMNS`: the comparison of segment shares
+def comparison_rows(result: dict) -> list[list]:
+    """The header (:data:`CSV_COLUMNS`), then one row per group × theme: the comparison of segment shares
     (``relative_emphasis``, ``ranking``) and of character shares (``char_*``: ``char_relative_emphasis``,
-    ``char_ranking``); the ranks are empty for ``too_few`` groups."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    ``char_ranking``); the ranks are None for ``too_few`` groups. The CSV and the XLSX exports' rows."""
+    rows: list[list] = [list(CSV_COLUMNS)]
     for g in result["groups"]:
         cov = result["coverage"][g]
         for t in result["themes"]:
@@ -421,11 +419,18 @@ def comparison_csv(result: dict) -> str:
             char_ci = c["char_share_ci"] or [None, None]
             rank = result["ranking"][t].index(g) + 1 if g in result["ranking"][t] else None
             char_rank = result["char_ranking"][t].index(g) + 1 if g in result["char_ranking"][t] else None
-            writer.writerow([g, t, cov["segments"], cov["documents"], cov["too_few"], c["segments"],
-                             c["segment_share"], *seg_ci, c["raw_segment_share"], c["char_share"], *char_ci,
-                             c["raw_char_share"], e["others_share"], e["ratio"], e["p_value"], e["p_adjusted"],
-                             e["emphasis"], rank, ce["others_share"], ce["ratio"], ce["p_value"],
-                             ce["p_adjusted"], ce["emphasis"], char_rank])
+            rows.append([g, t, cov["segments"], cov["documents"], cov["too_few"], c["segments"],
+                         c["segment_share"], *seg_ci, c["raw_segment_share"], c["char_share"], *char_ci,
+                         c["raw_char_share"], e["others_share"], e["ratio"], e["p_value"], e["p_adjusted"],
+                         e["emphasis"], rank, ce["others_share"], ce["ratio"], ce["p_value"],
+                         ce["p_adjusted"], ce["emphasis"], char_rank])
+    return rows
+
+
+def comparison_csv(result: dict) -> str:
+    """:func:`comparison_rows` as CSV (empty cells for None)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(comparison_rows(result))
     return buf.getvalue()
 
 

@@ -32,26 +32,33 @@ WORDS_ZH = {
 WORDS_ZH["char_emphasis"] = WORDS_ZH["emphasis"]
 
 
-def localize(text: str, lang: Lang, themes: list[Theme]) -> str:
-    """The CSV ``text`` (a header row, then rows) with Chinese header, theme names and words for ``zh``."""
-    if lang == "en":
-        return text
+def localize_rows(rows: list[list], lang: Lang, themes: list[Theme]) -> list[list]:
+    """A table (a header row, then rows) with Chinese header, theme names and words for ``zh``."""
+    if lang == "en" or not rows:
+        return rows
     names = {t.id: t.zh for t in themes}
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        return text
-    header = rows[0]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([HEADER_ZH.get(col, col) for col in header])
+    header = [str(col) for col in rows[0]]
+    out = [[HEADER_ZH.get(col, col) for col in header]]
     for row in rows[1:]:
         cells = dict(zip(header, row))
         if "theme" in cells:
             cells["theme"] = names.get(cells["theme"], cells["theme"])
         for col, words in WORDS_ZH.items():
             if col in cells:
-                cells[col] = words.get(cells[col], cells[col])
-        writer.writerow([cells[col] for col in header])
+                cells[col] = words.get(str(cells[col]), cells[col])
+        out.append([cells[col] for col in header])
+    return out
+
+
+def localize(text: str, lang: Lang, themes: list[Theme]) -> str:
+    """The CSV ``text`` (a header row, then rows) with Chinese header, theme names and words for ``zh``."""
+    if lang == "en":
+        return text
+    rows = localize_rows([list(row) for row in csv.reader(io.StringIO(text))], lang, themes)
+    if not rows:
+        return text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
     return out.getvalue()
 
 

@@ -1,24 +1,29 @@
-"""``/v1/zones`` and ``/v1/compare``: theme coverage per zone and comparisons between zones or years."""
+"""``/v1/zones``, ``/v1/compare`` and ``/v1/segments``: theme coverage per zone, comparisons between zones or
+years, and the segments behind a zone's (or a zone × year's) share of a theme."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from policytag import coverage
-from policytag.store import crud
+from policytag.store import crud, theme_segments
 from policytag.themes import load_themes
+from serving.compare_xlsx import XLSX_MEDIA_TYPE, comparison_xlsx, xlsx_response
 from serving.deps import ModelDep, SessionDep, SettingsDep
 from serving.exports import Lang, csv_response, localize
-from serving.schemas import Comparison, Part, Problem, YearQuery, ZoneCoverage, ZoneList
+from serving.schemas import Comparison, Part, Problem, ThemeSegmentList, YearQuery, ZoneCoverage, ZoneList
 from serving.served_model import ServedModel
 
 router = APIRouter(tags=["zones"])
 DocTypeQuery = Annotated[str | None, Query(max_length=40, description="Only reports of this document type "
                                                                       "(工作总结, 工作计划, 新闻报道, ...).")]
 ERRORS = {404: {"model": Problem}, 422: {"model": Problem}}
+MAX_SEGMENTS_PAGE = 100  # segments in one page of GET /v1/segments
 
 
 @router.get("/zones", response_model=ZoneList)
@@ -32,11 +37,7 @@ def zone_coverage(zone: str, session: SessionDep, model: ModelDep, settings: Set
                   year: YearQuery = None, part: Part | None = None, doc_type: DocTypeQuery = None) -> dict:
     """Per theme: the share of the zone's segments and characters that address it, corrected for the tagger's
     measured errors, with 95% intervals, the raw counts, and whether the zone has too few segments to trust."""
-    known = _known_zones(session)
-    _check_zone(zone, known)
-    if year is not None and year not in known[zone]["years"]:
-        raise HTTPException(404, f"zone {zone!r} has no stored report for {year}; "
-                                 f"its years: {', '.join(map(str, known[zone]['years'])) or 'none'}")
+    _check_zone_year(zone, year, _known_zones(session))
     rows = crud.tagged_rows(session, zone=zone, year=year, part=part, doc_type=doc_type)
     other = _other_version(rows, model.version)
     result = coverage.coverage(coverage.TaggedSegments.from_rows(rows, model.themes),
@@ -46,15 +47,18 @@ def zone_coverage(zone: str, session: SessionDep, model: ModelDep, settings: Set
 
 
 @router.get("/compare", response_model=Comparison, responses={**ERRORS, 200: {
-    "content": {"text/csv": {"schema": {"type": "string"}}},
-    "description": "The comparison (JSON), or one CSV row per group × theme (UTF-8 with a byte-order mark)."}})
+    "content": {"text/csv": {"schema": {"type": "string"}},
+                XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+    "description": "The comparison (JSON); one CSV row per group × theme (UTF-8 with a byte-order mark); or an "
+                   "Excel workbook (format=xlsx)."}})
 def compare(request: Request, session: SessionDep, model: ModelDep, settings: SettingsDep,
             zones: Annotated[str | None, Query(description="Comma-separated zones; default: all.")] = None,
             year: Annotated[str | None, Query(description="A year, or comma-separated years: with several "
                                                           "years each zone × year is a group.")] = None,
             part: Part | None = None, doc_type: DocTypeQuery = None,
-            format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
-            lang: Annotated[Lang, Query(description="CSV header, theme names, words: en (ids) or zh.")] = "en"):
+            format: Annotated[str | None, Query(pattern="^(json|csv|xlsx)$")] = None,
+            lang: Annotated[Lang, Query(description="CSV and XLSX header, theme names, words: en (ids and "
+                                                    "English) or zh.")] = "en"):
     """Zones × themes shares, each group's emphasis relative to the other groups pooled, and rankings."""
     known = _known_zones(session)
     names = _split(zones) or sorted(known)
@@ -65,7 +69,7 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
     years = _years(year)
     if years is not None and len(years) > MAX_COMPARE_YEARS:
         raise HTTPException(422, f"{len(years)} years named: compare at most {MAX_COMPARE_YEARS} at once")
-    rows = _group_rows(session, names, years, part, doc_type)
+    rows, keys = _group_rows(session, names, years, part, doc_type)
     if len(rows) < 2:
         raise HTTPException(422, "a comparison needs at least two groups with stored segments: name two or more "
                                  "zones, or one zone with two or more years (year=2023,2024)")
@@ -77,26 +81,53 @@ def compare(request: Request, session: SessionDep, model: ModelDep, settings: Se
         result["coverage"][g]["other_version_segments"] = n
     result.update(year=years, part=part, doc_type=doc_type, corrected=all(c["corrected"] for c in
                                                                           result["coverage"].values()),
-                  other_version_segments=sum(other.values()))
-    wants_csv = format == "csv" or (format is None and "text/csv" in request.headers.get("accept", ""))
-    if wants_csv:
+                  other_version_segments=sum(other.values()), group_keys=keys)
+    accept = request.headers.get("accept", "")
+    if format == "xlsx" or (format is None and XLSX_MEDIA_TYPE in accept):
+        return xlsx_response(comparison_xlsx(result, zones=names, lang=lang, themes=load_themes(settings.labels),
+                                             model_version=model.version, day=datetime.now(UTC).date()),
+                             "policytag-compare.xlsx")
+    if format == "csv" or (format is None and "text/csv" in accept):
         text = localize(coverage.comparison_csv(result), lang, load_themes(settings.labels))
         return csv_response(text, "policytag-compare.csv")
     return result
 
 
+@router.get("/segments", response_model=ThemeSegmentList, responses=ERRORS)
+def segments_with_theme(session: SessionDep, settings: SettingsDep,
+                        zone: Annotated[str, Query(min_length=1, max_length=100, description="A zone with "
+                                                   "stored reports (GET /v1/zones).")],
+                        theme: Annotated[str, Query(min_length=1, max_length=100, description="A theme id of "
+                                                    "the schema (GET /v1/model: investment, innovation, ...).")],
+                        year: YearQuery = None, part: Part | None = None, doc_type: DocTypeQuery = None,
+                        limit: Annotated[int, Query(ge=1, le=MAX_SEGMENTS_PAGE)] = 20,
+                        offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0) -> dict:
+    """The segments behind a coverage cell: the zone's stored segments (optionally one year, part, document
+    type) that carry the theme as coverage counts them (a person's correction wins over the prediction), with
+    their report, heading and text, in reading order, one page at a time."""
+    themes = [t.id for t in load_themes(settings.labels)]
+    if theme not in themes:
+        raise HTTPException(422, f"unknown theme {theme!r}: the themes are {', '.join(themes)}")
+    _check_zone_year(zone, year, _known_zones(session))
+    total, rows = theme_segments.segments_with_theme(session, theme=theme, zone=zone, year=year, part=part,
+                                                     doc_type=doc_type, limit=limit, offset=offset)
+    return {"zone": zone, "theme": theme, "year": year, "part": part, "doc_type": doc_type, "total": total,
+            "limit": limit, "offset": offset, "segments": [asdict(row) for row in rows]}
+
+
 def _group_rows(session: Session, zones: list[str], years: list[int] | None, part: str | None,
-                doc_type: str | None) -> dict[str, list[tuple]]:
-    """The stored segment rows of each group: one group per zone, or per zone × year when several years are
-    asked for; empty groups are left out."""
+                doc_type: str | None) -> tuple[dict[str, list[tuple]], dict[str, dict]]:
+    """The stored segment rows of each group, and its zone and year: one group per zone, or per zone × year
+    when several years are asked for; empty groups are left out."""
     per_year = years is not None and len(years) > 1
-    groups = {}
+    groups, keys = {}, {}
     for zone in zones:
         for year in years if per_year else [years[0] if years else None]:
             rows = crud.tagged_rows(session, zone=zone, year=year, part=part, doc_type=doc_type)
             if rows:
-                groups[f"{zone} {year}" if per_year else zone] = rows
-    return groups
+                name = f"{zone} {year}" if per_year else zone
+                groups[name], keys[name] = rows, {"zone": zone, "year": year}
+    return groups, keys
 
 
 def _other_version(rows: list[tuple], version: str) -> int:
@@ -119,6 +150,13 @@ def _check_zone(zone: str, known: dict) -> None:
     if zone not in known:
         raise HTTPException(404, f"unknown zone {zone!r}: zones with stored reports are "
                                  f"{', '.join(known) or 'none yet (store a report with POST /v1/reports)'}")
+
+
+def _check_zone_year(zone: str, year: int | None, known: dict) -> None:
+    _check_zone(zone, known)
+    if year is not None and year not in known[zone]["years"]:
+        raise HTTPException(404, f"zone {zone!r} has no stored report for {year}; "
+                                 f"its years: {', '.join(map(str, known[zone]['years'])) or 'none'}")
 
 
 MAX_COMPARE_ZONES = 50  # named in one comparison (all stored zones when none is named)
