@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from policytag.model.results import TaggedReport
+from policytag.model.results import SegmentTags, TaggedReport
 from policytag.store.tables import HumanLabel, Prediction, Report, Segment
 from policytag.text import content_hash
 
@@ -67,6 +67,19 @@ def prediction_for(predictions: Iterable[Prediction], model_version: str) -> Pre
 def current_prediction(segment: Segment, model_version: str) -> Prediction | None:
     """A segment's prediction under ``model_version`` (its report's current version, for the current one)."""
     return prediction_for(segment.predictions, model_version)
+
+
+def set_predictions(report: Report, model_version: str, tags: list[SegmentTags]) -> None:
+    """Store ``model_version``'s predictions of the report's segments (``tags`` in segment order), replacing
+    that version's earlier ones, and make it the report's current version."""
+    for segment, out in zip(report.segments, tags, strict=True):
+        existing = current_prediction(segment, model_version)
+        if existing is None:
+            segment.predictions.append(Prediction(model_version=model_version, labels=list(out.labels),
+                                                  scores=dict(out.scores)))
+        else:
+            existing.labels, existing.scores = list(out.labels), dict(out.scores)
+    report.model_version = model_version
 
 
 def zones(session: Session) -> list[dict]:
