@@ -4,8 +4,10 @@ into its database (SQLite or PostgreSQL)."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,6 +26,37 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def private_copy(home: Path, into: Path) -> Path:
+    """A copy of a project home whose MLflow store refers only to itself.
+
+    The registry keeps absolute artifact locations; they are rewritten, so that a retraining run in the
+    copy writes its artifacts into the copy (and a damaged copy damages only itself), never the original store.
+    """
+    copy = into / "home"
+    shutil.copytree(home, copy)
+    old, new = str(home.resolve()), str(copy.resolve())
+    with sqlite3.connect(copy / "mlruns" / "mlflow.db") as db:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            for _, column, kind, *_ in db.execute(f'PRAGMA table_info("{table}")').fetchall():
+                if kind.upper().startswith(("VARCHAR", "TEXT")):
+                    db.execute(f'UPDATE "{table}" SET "{column}" = replace("{column}", ?, ?) WHERE "{column}" LIKE ?',
+                               (old, new, f"%{old}%"))
+    return copy
+
+
+def damaged_copy(home: Path, into: Path, damage: str) -> Path:
+    """A private copy of ``home`` whose champion cannot load: its pickle cut in half (``corrupt``) or its
+    artifacts deleted (``missing``)."""
+    copy = private_copy(home, into)
+    (model_dir,) = (copy / "mlruns" / "artifacts" / "models").iterdir()
+    if damage == "corrupt":
+        pickle = model_dir / "artifacts" / "python_model.pkl"
+        pickle.write_bytes(pickle.read_bytes()[: pickle.stat().st_size // 2])
+    else:
+        shutil.rmtree(model_dir / "artifacts")
+    return copy
 
 
 class Service:

@@ -30,7 +30,7 @@ def run(
     from policytag.model.model_types import BACKGROUND_MODEL_TYPE, FIRST_MODEL_TYPE
     from policytag.store.db import make_engine, make_sessionmaker, migrate
     from serving.ingest import ingest_seeds
-    from serving.served_model import load_champion
+    from serving.served_model import ModelSlot
     from training.train import train
 
     settings = _settings(host, port)
@@ -42,12 +42,18 @@ def run(
         emit({"event": "trained", **train(settings.home, settings.labels, [FIRST_MODEL_TYPE])})
     else:
         emit({"event": "champion", "version": str(current.version), "run_id": current.run_id})
-    model = load_champion(settings.home)
+    slot = ModelSlot(settings.home)
+    model = slot.reload()  # a champion that cannot load (corrupt or missing artifact): serve reads without it
+    if model is None:
+        emit({"event": "no model", "reason": slot.error,
+              "how": "the service starts and serves stored reports; /readyz says why it is not ready"})
     engine = make_engine(settings.db_url)
     migrate(engine)
-    if seeds:
+    if seeds and model is not None:
         for result in ingest_seeds(make_sessionmaker(engine), model, settings.seeds):
             emit({"event": "seed", **result})
+    elif seeds:
+        emit({"event": "seeds skipped", "reason": "no model to tag them with"})
     engine.dispose()
     if serve_api:
         background = BACKGROUND_MODEL_TYPE if current is None and fine_tune else None

@@ -12,7 +12,6 @@ store other tests use) and a temporary database that the main job fills with the
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -30,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.live_service import ROOT
+from tests.live_service import ROOT, private_copy
 from tests.live_service import Service as LiveService
 
 KEY = "k-schema-fuzz"
@@ -42,24 +41,6 @@ schemathesis.serializer.alias("application/x-ndjson", "text/plain")
 
 SENT: dict[str, list[tuple[str | None, int]]] = defaultdict(list)  # operation → (media type, status) sent
 JOBS: list[str] = []  # retraining jobs the fuzzer started
-
-
-def private_copy(home: Path, into: Path) -> Path:
-    """A copy of a project home whose MLflow store refers only to itself.
-
-    The registry keeps absolute artifact locations; they are rewritten, so that a retraining run in the
-    copy writes its artifacts into the copy, never into the original store.
-    """
-    copy = into / "home"
-    shutil.copytree(home, copy)
-    old, new = str(home.resolve()), str(copy.resolve())
-    with sqlite3.connect(copy / "mlruns" / "mlflow.db") as db:
-        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
-            for _, column, kind, *_ in db.execute(f'PRAGMA table_info("{table}")').fetchall():
-                if kind.upper().startswith(("VARCHAR", "TEXT")):
-                    db.execute(f'UPDATE "{table}" SET "{column}" = replace("{column}", ?, ?) WHERE "{column}" LIKE ?',
-                               (old, new, f"%{old}%"))
-    return copy
 
 
 def snapshot(home: Path) -> dict[str, tuple[int, int]]:
