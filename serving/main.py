@@ -17,10 +17,11 @@ from policytag.config import Settings, get_settings
 from policytag.store.db import make_engine, make_sessionmaker, migrate
 from serving.access_log import redact_access_log
 from serving.capacity import HeavyGate, InFlightLimit, limit_threads
+from serving.errors import add_disk_full_handler
 from serving.jobs import RetrainRunner
 from serving.limits import BodySizeLimit, RefuseNulInUrl, RequestTimeLimit
 from serving.retag import CHANGED_MEANWHILE
-from serving.routes import labels, models, report_metadata, reports, system, tag, zones
+from serving.routes import explain, labels, models, report_metadata, reports, system, tag, zones
 from serving.routes.docs import add_docs
 from serving.routes.page import add_page
 from serving.served_model import ModelSlot, ServedModel
@@ -70,10 +71,11 @@ def create_app(settings: Settings | None = None, *, model: ServedModel | None = 
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestTimeLimit, seconds=settings.request_timeout_s)  # outermost: body upload included
     app.add_exception_handler(RequestValidationError, _validation_error)
+    add_disk_full_handler(app)
     for changed in CHANGED_MEANWHILE:
         app.add_exception_handler(changed, _changed_meanwhile)
     for router in (tag.router, reports.router, report_metadata.router, zones.router, labels.router,
-                   models.router):
+                   models.router, explain.router):
         app.include_router(router, prefix="/v1")
     app.include_router(system.router)
     add_docs(app)
