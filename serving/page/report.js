@@ -1,6 +1,6 @@
 // One report, tagged or stored: segments highlighted by theme, heading paths, coverage, corrections.
 
-import { api, ci, clear, h, pct, problemText, say, themeColor, themeList, themeName, themeTint } from "./dom.js";
+import { api, ci, clear, h, num, pct, problemText, say, themeColor, themeList, themeName, themeTint } from "./dom.js";
 import { has, t } from "./i18n.js";
 
 const partName = (part) => (has(`part.${part}`) ? t(`part.${part}`) : part);
@@ -78,7 +78,130 @@ function editor(seg, themes, onSaved) {
   return form;
 }
 
-function segmentElement(seg, themes, stored, onCorrected) {
+// ---- why a theme: clause occlusion (GET /v1/segments/{id}/explain, POST /v1/explain for unstored results)
+
+const explanations = new WeakMap();  // segment → { why, open }, kept across redraws (a language switch)
+let whyIds = 0;
+
+/** The themes to explain: those the served model gives the segment, else its best-scoring one. */
+function explainedThemes(why) {
+  const given = why.themes.filter((th) => th.label);
+  return given.length ? given : [...why.themes].sort((a, b) => b.score - a.score).slice(0, 1);
+}
+
+/** A phrase's score drop and log-odds drop, as shown (a sure score barely moves: its log-odds still do). */
+const drops = (p) => ({ drop: p.weight >= 0.0005 ? `−${num(p.weight, 3)}` : t("why.tiny"), logOdds: num(p.log_odds_drop, 1) });
+
+/** A TF-IDF n-gram as a reader would write it: word tokens joined, numbers as the page's word for a number. */
+const gramText = (g) => g.ngram.split(" ").map((tok) => (tok === "<num>" ? t("why.number") : tok)).join("");
+
+/** ``#rrggbb`` at opacity ``alpha`` (0–1) as ``#rrggbbaa``. */
+const withAlpha = (colour, alpha) => colour + Math.round(Math.min(1, Math.max(0, alpha)) * 255).toString(16).padStart(2, "0");
+
+/**
+ * The segment text with each clause that drives a shown theme marked in that theme's colour, darker the more
+ * the theme's log-odds drop without it (relative to the theme's top clause; log-odds still differ where a sure
+ * score barely moves); a clause driving several themes takes the theme it drives most, relatively.
+ */
+function highlighted(text, themes) {
+  const best = new Map();  // clause start → { theme, phrase, share }
+  for (const th of themes) {
+    const top = th.phrases[0]?.log_odds_drop || 0;  // phrases come largest drop first
+    for (const p of top > 0 ? th.phrases : []) {
+      const share = p.log_odds_drop / top;
+      if (p.log_odds_drop > 0 && !(best.get(p.start)?.share >= share)) best.set(p.start, { theme: th.theme, phrase: p, share });
+    }
+  }
+  const out = [];
+  let at = 0;
+  for (const { theme, phrase, share } of [...best.values()].sort((a, b) => a.phrase.start - b.phrase.start)) {
+    out.push(text.slice(at, phrase.start), h("mark", { class: "why-mark", dataset: { theme, weight: String(phrase.weight) },
+      style: { background: withAlpha(themeColor(theme), 0.15 + 0.55 * share) },
+      title: t("why.markTitle", { name: themeName(theme), ...drops(phrase) }) }, text.slice(phrase.start, phrase.end)));
+    at = phrase.end;
+  }
+  out.push(text.slice(at));
+  return out;
+}
+
+/** Per explained theme: its score, its top phrases with their score drops, and TF-IDF n-grams when the model has them. */
+function whyLegend(why, themes, report) {
+  const rows = themes.map((th) => {
+    const phrases = th.phrases.filter((p) => p.log_odds_drop > 0).slice(0, 3);
+    const seen = new Set();
+    const words = th.ngrams.filter((g) => g.kind === "word");  // easier to read than character n-grams
+    const grams = (words.length ? words : th.ngrams).map(gramText).filter((g) => !seen.has(g) && seen.add(g)).slice(0, 5);
+    return h("li", { class: "why-theme", dataset: { theme: th.theme } },
+      h("span", { class: "swatch", style: { background: themeColor(th.theme) } }),
+      h("strong", {}, t("why.theme", { name: themeName(th.theme), score: num(th.score, 2) })), " ",
+      phrases.length ? phrases.map((p) => h("span", { class: "why-phrase", dataset: { weight: String(p.weight) } },
+        t("why.phrase", { phrase: p.text, ...drops(p) })))
+        : h("span", { class: "why-none" }, t("why.none")),
+      grams.length ? h("span", { class: "why-ngrams" }, t("why.ngrams", { list: grams.join(t("list.sep")) })) : null);
+  });
+  const other = report.model && why.model.version !== report.model.version
+    ? h("p", { class: "hint why-other-model" }, t("why.otherModel", { served: why.model.version, tagged: report.model.version }))
+    : null;
+  return [h("p", { class: "why-caption" }, t("why.caption", { n: why.clauses }) + (why.merged ? t("why.merged") : "")),
+    other, h("ul", { class: "why-list" }, rows)];
+}
+
+/** The why control of a segment: a button that fetches the explanation once and shows or hides it. */
+function whyControl(seg, report, textEl) {
+  const panel = h("div", { class: "why", id: `why-${++whyIds}`, role: "group", "aria-label": t("why.legend"), hidden: true });
+  const button = h("button", { type: "button", class: "why-toggle", "aria-expanded": "false", "aria-controls": panel.id,
+    title: t("why.buttonTitle") }, t("why.button"));
+  const msg = h("span", { class: "why-status status", role: "status", "aria-live": "polite" });
+  const show = (state) => {
+    const themes = explainedThemes(state.why);
+    textEl.replaceChildren(...highlighted(seg.text, themes));
+    clear(panel, whyLegend(state.why, themes, report));
+    panel.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+  };
+  const hide = () => {
+    textEl.replaceChildren(seg.text);
+    panel.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+  };
+  let busy = false;  // not ``disabled``: a disabled button would lose the keyboard focus
+  button.addEventListener("click", async () => {
+    const state = explanations.get(seg);
+    if (busy) return;
+    if (state?.open) {
+      state.open = false;
+      hide();
+      return;
+    }
+    if (state) {
+      state.open = true;
+      show(state);
+      return;
+    }
+    busy = true;
+    button.setAttribute("aria-busy", "true");
+    say(msg, t("why.loading"), "busy");
+    try {
+      const why = report.report_id
+        ? await api(`/v1/segments/${encodeURIComponent(seg.id)}/explain`)
+        : await api("/v1/explain", { method: "POST", json: { text: seg.text, heading: seg.heading } });
+      const fresh = { why, open: true };
+      explanations.set(seg, fresh);
+      say(msg, "", "ok");
+      show(fresh);
+    } catch (err) {
+      say(msg, problemText(err), "error");
+    } finally {
+      busy = false;
+      button.removeAttribute("aria-busy");
+    }
+  });
+  if (explanations.get(seg)?.open) show(explanations.get(seg));
+  return { button, msg, panel };
+}
+
+function segmentElement(seg, themes, report, onCorrected) {
+  const stored = Boolean(report.report_id);
   const labels = currentLabels(seg);
   const el = h("article", {
     class: `segment${labels.length ? " tagged" : ""}${seg.correction ? " corrected" : ""}`,
@@ -91,11 +214,14 @@ function segmentElement(seg, themes, stored, onCorrected) {
     chips.append(h("span", { class: "correction-note" },
       t("seg.correctedBy", { author: seg.correction.author, model: themeList(seg.labels) })));
   }
-  const body = h("div", { class: "seg-body" }, h("p", { class: "seg-text" }, seg.text), chips);
+  const text = h("p", { class: "seg-text" }, seg.text);
+  const why = whyControl(seg, report, text);
+  chips.append(why.button, why.msg);
+  const body = h("div", { class: "seg-body" }, text, chips, why.panel);
   if (stored) {
     const form = editor(seg, themes, (correction) => {
       seg.correction = correction;  // the report kept for redrawing shows it too
-      const next = segmentElement(seg, themes, stored, onCorrected);
+      const next = segmentElement(seg, themes, report, onCorrected);
       el.replaceWith(next);
       say(next.querySelector(".seg-status"), t("seg.saved"), "ok");
       onCorrected();
@@ -314,7 +440,7 @@ export function renderReport(container, report, { themes, onStore = null, onChan
     const path = seg.heading.join(" › ");
     if (path && path !== lastHeading) segments.append(h("p", { class: "heading-path" }, path));
     lastHeading = path;
-    segments.append(segmentElement(seg, ids, stored, refreshCoverage));
+    segments.append(segmentElement(seg, ids, report, refreshCoverage));
   }
   const actions = h("p", { class: "row actions" });
   let confirm = null, meta = null;
