@@ -1,7 +1,10 @@
-// Compare zones (or years): heatmap and grouped bars drawn as SVG, relative emphasis, ranking, exports.
+// Compare zones (or years): heatmap and grouped bars drawn as SVG, relative emphasis, ranking, exports;
+// a cell opens its segments (drilldown.js), and one zone can be followed over the years (trend.js).
 
 import { $, CJK_FONTS, api, ci, clear, download, h, num, pct, problemText, s, say, themeColor, themeName } from "./dom.js";
+import { closeDrill, openDrill, redrawDrill, setupDrill } from "./drilldown.js";
 import { lang, t } from "./i18n.js";
+import { trendChart } from "./trend.js";
 
 const FONT = { "font-family": CJK_FONTS };
 let zonesLoaded = false;
@@ -49,7 +52,8 @@ export function heatmap(result, measure, caption = "") {
       const { share, iv } = cell(result, g, th, measure);
       const x = left + cw * j;
       const dark = !few && (share || 0) > 0.5;
-      svg.append(s("g", { class: few ? "cell too-few" : "cell", "data-group": g, "data-theme": th, "data-too-few": String(few) },
+      svg.append(s("g", { class: few ? "cell too-few" : "cell", "data-group": g, "data-theme": th, "data-too-few": String(few),
+        tabindex: 0, role: "button", "aria-label": t("drill.cellLabel", { group: g, theme: themeName(th) }) },
         s("title", {}, t("compare.cellTitle", { group: g, theme: themeName(th), share: pct(share, 1), unit: unit(measure),
           ci: ci(iv), n: groupSize(cov, measure) }) + (few ? ` — ${t("compare.tooFew")}` : "")),
         s("rect", { x: x + 1, y: y + 1, width: cw - 2, height: ch - 2, rx: 3, fill: few ? GREY : themeColor(th),
@@ -140,8 +144,8 @@ function emphasisTable(result, measure) {
     result.themes.map((th) => {
       const e = emphasis[g][th];
       const mark = { higher: "▲ ", lower: "▼ " }[e.emphasis] || "";
-      return h("td", { class: `emph-${e.emphasis}`, dataset: { emphasis: e.emphasis, group: g, theme: th },
-        title: emphasisWords(e, measure) },
+      return h("td", { class: `emph-${e.emphasis} drillable`, dataset: { emphasis: e.emphasis, group: g, theme: th },
+        title: emphasisWords(e, measure), tabindex: 0 },
         mark, h("span", { class: "share" }, pct(e.share)), e.emphasis === "too_few" ? h("small", {}, ` ${t("compare.tooFewShort")}`) : h("small", {}, ` ×${num(e.ratio, 1)}`));
     })));
   return [h("thead", {}, head), h("tbody", {}, rows)];
@@ -170,8 +174,23 @@ export async function loadZones() {
   for (const year of [...new Set(zones.flatMap((z) => z.years))].sort()) {
     yearBox.append(h("label", { class: "choice" }, h("input", { type: "checkbox", name: "year", value: year }), ` ${year}`));
   }
+  zoneYears = new Map(zones.map((z) => [z.zone, z.years]));
+  const trendZone = $("#trend-zone"), chosen = trendZone.value;
+  clear(trendZone, zones.map((z) => h("option", { value: z.zone }, `${z.zone} (${z.years.join(t("list.sep")) || "–"})`)));
+  const several = zones.find((z) => z.years.length > 1);
+  trendZone.value = zoneYears.has(chosen) ? chosen : several?.zone || zones[0]?.zone || "";
+  await loadDocTypes();
   zonesLoaded = true;
   return zones;
+}
+
+/** The document types of the stored reports, as the comparison's filter (the first choice: all types). */
+async function loadDocTypes() {
+  const { reports } = await api("/v1/reports?limit=500");
+  const select = $("#compare-doctype"), chosen = select.value;
+  select.querySelectorAll("option:not([value=''])").forEach((o) => o.remove());
+  for (const type of [...new Set(reports.map((r) => r.doc_type))].sort()) select.append(h("option", { value: type }, type));
+  select.value = [...select.options].some((o) => o.value === chosen) ? chosen : "";
 }
 
 function query() {
@@ -179,9 +198,17 @@ function query() {
   const params = new URLSearchParams();
   params.set("zones", picked("zone").join(","));
   if (picked("year").length) params.set("year", picked("year").join(","));
+  return withFilters(params);
+}
+
+/** ``params`` with the form's part and document type. */
+function withFilters(params) {
   if ($("#compare-part").value) params.set("part", $("#compare-part").value);
+  if ($("#compare-doctype").value) params.set("doc_type", $("#compare-doctype").value);
   return params;
 }
+
+let zoneYears = new Map();
 
 let current = null;
 let modelVersion = "";
@@ -191,16 +218,22 @@ export function setCaptionModel(version) {
   modelVersion = version;
 }
 
-/** What the drawn comparison shows: zones, years, part, measure, model version and today's date. */
-function captionFor(params, measure) {
+/** The filters of ``params`` in words: zones, years, part, document type and (given) the measure. */
+function filterWords(params, measure = null) {
   const zones = params.get("zones").split(",").join(t("list.sep"));
   const years = params.get("year");
   const part = params.get("part");
-  const filters = [t("chart.filterZones", { zones }),
+  const docType = params.get("doc_type");
+  return [t("chart.filterZones", { zones }),
     years ? t("chart.filterYears", { years: years.split(",").join(t("list.sep")) }) : t("chart.allYears"),
     part ? t("chart.filterPart", { part: t(`part.${part}`) }) : null,
-    t("chart.filterMeasure", { unit: unit(measure) })].filter(Boolean).join("; ");
-  return t("chart.caption", { filters, model: modelVersion ? `v${modelVersion}` : "–",
+    docType ? t("chart.filterDocType", { type: docType }) : null,
+    measure ? t("chart.filterMeasure", { unit: unit(measure) }) : null].filter(Boolean).join("; ");
+}
+
+/** What a chart shows: its filters and measure, the model version and today's date. */
+function captionFor(params, measure) {
+  return t("chart.caption", { filters: filterWords(params, measure), model: modelVersion ? `v${modelVersion}` : "–",
     date: new Date().toISOString().slice(0, 10) });
 }
 
@@ -213,6 +246,8 @@ function draw() {
   csv.set("format", "csv");
   csv.set("lang", lang());
   $("#export-csv").href = `/v1/compare?${csv}`;
+  csv.set("format", "xlsx");
+  $("#export-xlsx").href = `/v1/compare?${csv}`;
   clear($("#heatmap"), heatmap(current, measure, caption));
   clear($("#bars"), barChart(current, measure, caption));
   clear($("#emphasis-table"), emphasisTable(current, measure));
@@ -232,6 +267,7 @@ export async function runCompare() {
       return;
     }
     say(status, t("compare.busy"), "busy");
+    closeDrill();
     current = await api(`/v1/compare?${params}`);
     currentParams = new URLSearchParams(params);
     draw();
@@ -273,22 +309,94 @@ function exportChart(selector, name, format) {
   img.src = url;
 }
 
+/** Open the segments behind a heatmap or relative-emphasis cell (``el`` carries its group and theme). */
+function drill(el) {
+  const { group, theme } = el.dataset;
+  const key = current?.group_keys?.[group];
+  if (!key) return;
+  const params = currentParams;
+  openDrill({ group, key, theme, part: params.get("part"), docType: params.get("doc_type"),
+    filters: () => filterWords(params) });
+}
+
+/** Clicks and Enter / Space on the cells of ``container`` (matched by ``selector``) open their segments. */
+function drillOn(container, selector) {
+  container.addEventListener("click", (e) => {
+    const el = e.target.closest(selector);
+    if (el) drill(el);
+  });
+  container.addEventListener("keydown", (e) => {
+    const el = e.target.closest(selector);
+    if (el && (e.key === "Enter" || e.key === " ")) {
+      e.preventDefault();
+      drill(el);
+    }
+  });
+}
+
+let trend = null;  // { result, params } of the drawn zone-over-years chart
+
+function drawTrend() {
+  const measure = $("#compare-measure").value;
+  const title = (g, th, share, iv) => t("compare.cellTitle", { group: g, theme: themeName(th), share, unit: unit(measure),
+    ci: iv, n: groupSize(trend.result.coverage[g], measure) });
+  clear($("#trend-chart"), trendChart(trend.result, measure, captionFor(trend.params, measure), title));
+}
+
+/** The chosen zone's theme shares per year: a comparison of its years (one group per year). */
+async function runTrend() {
+  const status = $("#trend-status");
+  try {
+    if (!zonesLoaded) await loadZones();
+    const zone = $("#trend-zone").value;
+    const years = zoneYears.get(zone) || [];
+    if (years.length < 2) {
+      $("#trend-result").hidden = true;
+      say(status, t("trend.oneYear", { zone, years: years.join(t("list.sep")) || "–" }), "error");
+      return;
+    }
+    const params = withFilters(new URLSearchParams({ zones: zone, year: years.join(",") }));
+    say(status, t("trend.busy"), "busy");
+    trend = { result: await api(`/v1/compare?${params}`), params };
+    drawTrend();
+    $("#trend-result").hidden = false;
+    say(status, t("trend.done", { zone, n: trend.result.groups.length }), "ok");
+  } catch (err) {
+    trend = null;
+    $("#trend-result").hidden = true;
+    say(status, problemText(err), "error");
+  }
+}
+
 export function setupCompare() {
   $("#compare-form").addEventListener("submit", (e) => {
     e.preventDefault();
     runCompare();
   });
-  $("#compare-measure").addEventListener("change", () => current && draw());
+  $("#compare-measure").addEventListener("change", () => {
+    if (current) draw();
+    if (trend) drawTrend();
+  });
   for (const [id, sel, name, format] of [["export-heatmap-svg", "#heatmap", "policytag-heatmap", "svg"],
     ["export-heatmap-png", "#heatmap", "policytag-heatmap", "png"], ["export-bars-svg", "#bars", "policytag-bars", "svg"],
-    ["export-bars-png", "#bars", "policytag-bars", "png"]]) {
+    ["export-bars-png", "#bars", "policytag-bars", "png"], ["export-trend-svg", "#trend-chart", "policytag-trend", "svg"],
+    ["export-trend-png", "#trend-chart", "policytag-trend", "png"]]) {
     $(`#${id}`).addEventListener("click", () => exportChart(sel, name, format));
   }
+  drillOn($("#heatmap"), "g.cell");
+  drillOn($("#emphasis-table"), "td[data-theme]");
+  setupDrill();
+  $("#trend-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    runTrend();
+  });
 }
 
-/** Draw the comparison again (after a language switch). */
+/** Draw the comparison, its open drill-down and the trend again (after a language switch). */
 export function redrawCompare() {
   if (current) draw();
+  redrawDrill();
+  if (trend) drawTrend();
 }
 
 /** Forget the zones so the next comparison re-reads them (after a report is stored). */
