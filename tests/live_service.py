@@ -62,7 +62,8 @@ def damaged_copy(home: Path, into: Path, damage: str) -> Path:
 class Service:
     """``policytag <command>`` on a free port, with the model store ``home`` and the database under ``data``.
 
-    ``command`` is ``serve`` (no seeds) or ``run`` (the main job: stores the seeds, then serves);
+    ``command`` is ``serve`` (no seeds) or ``run`` (the main job: stores the seeds, then serves), or
+    ``workers:N``: ``uvicorn --factory serving.main:create_app --workers N``, as docs/reliability.md documents;
     ``database_url`` a PostgreSQL database (``tests/databases.py``), None for SQLite under ``data``.
     """
 
@@ -88,9 +89,7 @@ class Service:
         env.update(self.extra_env)  # a value None unsets the variable
         env = {k: v for k, v in env.items() if v is not None}
         with self.log.open("a") as log:  # a file, not a pipe: a full pipe would stall the server
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "policytag.cli", self.command, "--port", str(self.port)],
-                env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.proc = subprocess.Popen(self._command_line(), env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -103,6 +102,13 @@ class Service:
             time.sleep(0.3)
         self.kill()
         raise RuntimeError(f"service not ready in 120 s: {self.log.read_text()[-2000:]}")
+
+    def _command_line(self) -> list[str]:
+        if self.command.startswith("workers:"):
+            return [sys.executable, "-m", "uvicorn", "--factory", "serving.main:create_app", "--host", "127.0.0.1",
+                    "--port", str(self.port), "--workers", self.command.removeprefix("workers:"),
+                    "--timeout-keep-alive", "600"]
+        return [sys.executable, "-m", "policytag.cli", self.command, "--port", str(self.port)]
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handler runs, as in a power cut or an OOM kill."""
