@@ -24,8 +24,7 @@ def stored_data(model_home, tmp_path_factory):
     return data, report_id
 
 
-@pytest.mark.parametrize("command", ["run", "serve"])
-@pytest.mark.parametrize("damage", ["corrupt", "missing"])
+@pytest.mark.parametrize(("command", "damage"), [("run", "corrupt"), ("serve", "missing")])
 def test_a_champion_that_cannot_load_still_starts_and_serves_reads(command, damage, model_home, stored_data,
                                                                   tmp_path):
     data, report_id = stored_data
