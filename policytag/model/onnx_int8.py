@@ -9,6 +9,7 @@ The layers are exported in the BERT attention pattern that onnxruntime's transfo
 
 from __future__ import annotations
 
+import logging
 import math
 import tempfile
 from pathlib import Path
@@ -81,8 +82,12 @@ def export_int8(graph: WordsToLogits, hidden_size: int, heads: int) -> bytes:
         optimize_model(str(fp32), model_type="bert", num_heads=heads, hidden_size=hidden_size).save_model_to_file(
             str(fused))
         # fused nodes are outside shape inference: their outputs are declared float
-        quantize_dynamic(str(fused), str(int8), weight_type=QuantType.QInt8,
-                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        logging.disable(logging.WARNING)  # "consider pre-processing" advice, printed on every quantisation
+        try:
+            quantize_dynamic(str(fused), str(int8), weight_type=QuantType.QInt8,
+                             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+        finally:
+            logging.disable(logging.NOTSET)
         return int8.read_bytes()
 
 
