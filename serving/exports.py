@@ -51,15 +51,23 @@ def localize_rows(rows: list[list], lang: Lang, themes: list[Theme]) -> list[lis
 
 
 def localize(text: str, lang: Lang, themes: list[Theme]) -> str:
-    """The CSV ``text`` (a header row, then rows) with Chinese header, theme names and words for ``zh``."""
-    if lang == "en":
-        return text
+    """The CSV ``text`` (a header row, then rows) with Chinese header, theme names and words for ``zh``,
+    and no cell a spreadsheet would run as a formula."""
     rows = localize_rows([list(row) for row in csv.reader(io.StringIO(text))], lang, themes)
-    if not rows:
-        return text
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n").writerows([[inert(cell) for cell in row] for row in rows])
     return out.getvalue()
+
+
+def inert(cell: str) -> str:
+    """A text cell that starts like a formula (``=``, ``+``, ``-``, ``@``) quoted with ``'``; numbers kept."""
+    if not cell or cell[0] not in "=+-@\t\r":
+        return cell
+    try:
+        float(cell)
+        return cell
+    except ValueError:
+        return "'" + cell
 
 
 def csv_response(text: str, filename: str) -> Response:
