@@ -22,6 +22,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import sessionmaker
 
 from policytag.config import Settings
+from policytag.job_steps import english, parse, step
 from policytag.store.tables import Job, utcnow
 from serving.served_model import ModelSlot
 
@@ -57,7 +58,7 @@ class RetrainRunner:
                 running = session.scalar(select(Job).where(Job.kind == "retrain", Job.status.in_(ACTIVE)))
                 if running is not None:
                     raise JobRunning(running.id)
-                job = Job(id=uuid.uuid4().hex[:12], kind="retrain", status="running", progress="starting",
+                job = Job(id=uuid.uuid4().hex[:12], kind="retrain", status="running", **at_step("starting"),
                           requested_by=requested_by)
                 session.add(job)
                 session.commit()
@@ -71,7 +72,7 @@ class RetrainRunner:
                                                      env=self._env())
                 self._update(job_id, pid=proc.pid)
             except Exception as exc:  # e.g. a full disk: the job ends failed, it never stays running
-                self._update(job_id, status="failed", progress="failed", finished_at=utcnow(),
+                self._update(job_id, status="failed", **at_step("failed"), finished_at=utcnow(),
                              error=f"the job could not start: {exc.__class__.__name__}: {exc}"[:1000])
                 raise
         threading.Thread(target=self._watch, args=(job_id, proc, log), daemon=True).start()
@@ -98,7 +99,7 @@ class RetrainRunner:
         try:
             self._follow(job_id, proc, log)
         except Exception as exc:  # noqa: BLE001 - the job must never stay running
-            self._update(job_id, status="failed", progress="failed", finished_at=utcnow(),
+            self._update(job_id, status="failed", **at_step("failed"), finished_at=utcnow(),
                          error=f"the job failed: {exc.__class__.__name__}: {exc}"[:1000])
 
     def _follow(self, job_id: str, proc: subprocess.Popen, log) -> None:
@@ -111,26 +112,28 @@ class RetrainRunner:
             if not isinstance(event, dict):
                 continue
             if event.get("event") == "progress":
-                self._update(job_id, progress=str(event.get("message", ""))[:200])
+                reported = parse(event.get("step"))  # a step outside the vocabulary keeps the English text only
+                self._update(job_id, progress=(english(reported) if reported else str(event.get("message", "")))[:200],
+                             progress_step=reported)
             elif event.get("event") == "retrained":
                 result = event
         code = proc.wait()
         log.close()
         if code != 0 or result is None:
-            self._update(job_id, status="failed", progress="failed", finished_at=utcnow(),
+            self._update(job_id, status="failed", **at_step("failed"), finished_at=utcnow(),
                          error=f"training exited with code {code}; the champion is unchanged. "
                                f"{_last_line(log.name)} (the full log is in the service's data/jobs/{job_id}.log)")
             return
         if result.get("champion_moved"):
-            self._update(job_id, progress="loading the new champion")
+            self._update(job_id, **at_step("loading_champion"))
             served = self.slot.reload()
             result["served_version"] = served.version if served else None
             if self.slot.error is not None:
-                self._update(job_id, status="failed", progress="failed", result=result, finished_at=utcnow(),
+                self._update(job_id, status="failed", **at_step("failed"), result=result, finished_at=utcnow(),
                              error=f"the new champion was registered but the service cannot serve it: "
                                    f"{self.slot.error}")
                 return
-        self._update(job_id, status="succeeded", progress="done", result=result, finished_at=utcnow())
+        self._update(job_id, status="succeeded", **at_step("done"), result=result, finished_at=utcnow())
 
     def _update(self, job_id: str, **fields) -> None:
         with self.sessions() as session:
@@ -138,6 +141,12 @@ class RetrainRunner:
             for k, v in fields.items():
                 setattr(job, k, v)
             session.commit()
+
+
+def at_step(name: str, **params: str | int) -> dict:
+    """A job's progress fields at a step: the step and its English sentence."""
+    reported = step(name, **params)
+    return {"progress": english(reported), "progress_step": reported}
 
 
 JOBS_LOCK_KEY = 21_0001  # the PostgreSQL advisory lock that serialises job starts
@@ -174,6 +183,7 @@ def _last_line(path: str) -> str:
 
 def job_view(job: Job) -> dict:
     return {"id": job.id, "kind": job.kind, "status": job.status, "progress": job.progress,
+            "progress_step": job.progress_step,
             "requested_by": job.requested_by, "result": job.result, "error": job.error,
             "created_at": job.created_at.isoformat(),
             "finished_at": job.finished_at.isoformat() if job.finished_at else None}

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from policytag import registry
+from policytag.job_steps import step
 from policytag.model import model_types
 from policytag.model.calibration import PlattCalibration
 from policytag.model.classifiers import MeanEnsemble
@@ -97,7 +98,7 @@ class FoldFits:
     its final classifier are built from its members' (the costly fine-tuning runs once for both).
     """
 
-    def __init__(self, examples: list[Example], themes: list[str], progress=lambda message: None):
+    def __init__(self, examples: list[Example], themes: list[str], progress=lambda reported: None):
         self.examples, self.themes, self.progress = examples, themes, progress
         self.Y = label_matrix(examples, themes)
         self.folds = document_folds(examples)
@@ -115,7 +116,7 @@ class FoldFits:
             if members:
                 self._oof[key] = mean_of([self.oof(replace(config, model_type=m)) for m in members])
             else:
-                self.progress(f"cross-validating {config.model_type} on {len(self.examples)} examples")
+                self.progress(step("cross_validating", model_type=config.model_type, examples=len(self.examples)))
                 self._oof[key] = out_of_fold(lambda: make_classifier(config), self.inputs(bool(config.with_heading)),
                                              self.Y, self.folds, self.groups)
         return self._oof[key]
@@ -129,7 +130,7 @@ class FoldFits:
                     [self.final(replace(config, model_type=m), self.oof(replace(config, model_type=m)).fits)
                      for m in members])
             else:
-                self.progress(f"fitting {config.model_type} on all {len(self.examples)} examples")
+                self.progress(step("fitting", model_type=config.model_type, examples=len(self.examples)))
                 epochs = [f["best_epoch"] for f in fold_fits if "best_epoch" in f]
                 classifier = make_classifier(config, int(np.median(epochs)) if epochs else None)
                 self._final[key] = classifier.fit(self.inputs(bool(config.with_heading)), self.Y)
@@ -195,12 +196,12 @@ def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str], fits: 
 def train(home: Path, labels_dir: Path, model_types: list[str], *, include_authored: bool = True,
           include_corpus: bool = True,
           with_heading: bool | None = None, force: bool = False, with_learning_curve: bool = False,
-          device: str = "cpu", progress=lambda message: None) -> dict:
+          device: str = "cpu", progress=lambda reported: None) -> dict:
     """Train each model type, log and register it; move ``@champion`` to the best if it is better.
 
     ``with_learning_curve`` also cross-validates on 25 % and 50 % of the training
-    documents and logs the curve with the run. ``progress(message)`` is called as
-    each stage starts. ``device`` is where fine-tuning runs (``cpu`` or ``cuda``).
+    documents and logs the curve with the run. ``progress(step)`` is called as
+    each stage starts (a step of ``policytag.job_steps``). ``device`` is where fine-tuning runs (``cpu`` or ``cuda``).
     """
     client = registry.configure(home)
     themes = theme_ids(labels_dir)
@@ -214,10 +215,10 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
                              device=device)
         ev = evaluate_config(config, examples, themes, fits)
         if with_learning_curve:
-            progress(f"learning curve of {model_type}")
+            progress(step("learning_curve", model_type=model_type))
             ev.curve = config_learning_curve(config, examples, themes)
         tagger = fit_tagger(ev, examples, themes, fits)
-        progress(f"registering {model_type}")
+        progress(step("registering", model_type=model_type))
         tagger.info = {"cv": _compact(ev.cv), "labels_hash": lhash, "config": asdict(config),
                        "trained_on": [e.id for e in examples],
                        "error_rates": error_rates(fits.Y, ev.oof, fits.folds, tagger.thresholds, themes, fits.groups)}
@@ -230,7 +231,7 @@ def train(home: Path, labels_dir: Path, model_types: list[str], *, include_autho
                                 **({"learning_curve": {f"{int(f * 100)}%": round(m["macro_f1"], 4)
                                                        for f, m in ev.curve.items()}} if ev.curve else {})})
     best = max(summary["runs"], key=lambda r: r["macro_f1"])
-    progress("comparing with the champion")
+    progress(step("comparing"))
     summary.update(promote(client, best, lhash, examples, themes, force=force, fits=fits))
     return summary
 

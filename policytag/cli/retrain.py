@@ -10,6 +10,7 @@ import typer
 
 from policytag.cli.io import emit, fail
 from policytag.config import get_settings
+from policytag.job_steps import english, step
 from policytag.model import model_types
 
 
@@ -20,7 +21,7 @@ def retrain(
     device: Annotated[str, typer.Option(help="Where fine-tuning runs: cpu | cuda.")] = "cpu",
 ) -> None:
     """Train on all human labels (label files + the service's corrections and examples); move @champion
-    only if the new model is better. Prints JSON progress lines, then the summary."""
+    only if the new model is better. Prints JSON progress lines (``message`` and ``step``), then the summary."""
     from policytag.store.db import open_database
     from policytag.store.human_labels import human_records, snapshot
     from training.train import train
@@ -33,12 +34,16 @@ def retrain(
     sessions = open_database(settings.db_url)
     with tempfile.TemporaryDirectory(prefix="policytag-labels-") as tmp, sessions() as session:
         labels_dir = snapshot(session, settings.labels, settings.seeds, Path(tmp) / "labels")
-        emit({"event": "progress", "message": f"labels snapshot with {len(human_records(session, settings.seeds))} "
-                                              "human labels from the service"})
+        report_progress(step("labels_snapshot", labels=len(human_records(session, settings.seeds))))
         types = model_types.expand(model)
         summary = train(settings.home, labels_dir, types, include_authored=include_authored, force=force, device=device,
-                        progress=lambda message: emit({"event": "progress", "message": message}))
+                        progress=report_progress)
     emit({"event": "retrained", **summary})
+
+
+def report_progress(reported: dict) -> None:
+    """A progress line: the step (``policytag.job_steps``) and its English sentence."""
+    emit({"event": "progress", "message": english(reported), "step": reported})
 
 
 def pull() -> None:

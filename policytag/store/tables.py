@@ -140,6 +140,7 @@ class Job(Base):
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), index=True)  # queued | running | succeeded | failed
     progress: Mapped[str | None] = mapped_column(String(200))
+    progress_step: Mapped[dict | None] = mapped_column(JSON)  # policytag.job_steps: {"step": name, **params}
     pid: Mapped[int | None] = mapped_column(Integer)
     requested_by: Mapped[str] = mapped_column(String(100))
     result: Mapped[dict | None] = mapped_column(JSON)

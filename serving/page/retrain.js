@@ -6,6 +6,14 @@ import { has, t } from "./i18n.js";
 
 const statusText = (s) => (has(`job.status.${s}`) ? t(`job.status.${s}`) : s);
 
+/** A job's progress in the page's language: its step (policytag/job_steps.py) through the texts, the API's
+ * English sentence for a step the page does not know. */
+function progressText(job) {
+  const step = job.progress_step;
+  if (step && has(`job.step.${step.step}`)) return t(`job.step.${step.step}`, step);
+  return job.progress || "";
+}
+
 const POLL_MS = 1000;
 const state = { types: ["fast"], jobs: [], job: null, champion: null, following: null };
 let hooks = { model: () => null, refreshModel: async () => {} };
@@ -49,7 +57,8 @@ async function loadJobs() {
 
 function showJobs() {
   clear($("#jobs-table tbody"), state.jobs.map((j) => h("tr", { dataset: { id: j.id, status: j.status } },
-    h("td", {}, j.id), h("td", {}, statusText(j.status)), h("td", {}, j.progress || "–"),
+    h("td", {}, j.id), h("td", {}, statusText(j.status)),
+    h("td", { class: "job-progress", dataset: { step: j.progress_step?.step ?? "" } }, progressText(j) || "–"),
     h("td", {}, j.requested_by || "–"), h("td", {}, j.created_at.slice(0, 19).replace("T", " ")))));
 }
 
@@ -92,7 +101,7 @@ async function follow(id) {
       await hooks.refreshModel();
       break;
     }
-    say(status, t("retrain.running", { id, progress: job.progress || "…" }), "busy");
+    say(status, t("retrain.running", { id, progress: progressText(job) || "…" }), "busy");
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   state.following = null;

@@ -47,7 +47,8 @@ def list_jobs(session: SessionDep, limit: Annotated[int, Query(ge=1, le=100)] = 
 
 @router.get("/jobs/{job_id}", responses={404: {"model": Problem}, **INVALID})
 def get_job(job_id: str, session: SessionDep) -> dict:
-    """A job's status (running, succeeded, failed), progress, result and error."""
+    """A job's status (running, succeeded, failed), progress (English, and ``progress_step``: the step and its
+    parameters, ``policytag.job_steps``), result and error."""
     job = session.get(Job, job_id)
     if job is None:
         raise HTTPException(404, f"no job has id {job_id!r}")
