@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from policytag import registry
+from policytag.job_steps import ENGLISH, english
 from serving.ingest import ingest_seeds
 from serving.main import create_app
 from tests.serving.conftest import ROOT, make_settings
@@ -43,10 +44,13 @@ def client(home, tmp_path):
         yield c
 
 
-def wait(client, job_id, until=("succeeded", "failed"), timeout=300) -> dict:
+def wait(client, job_id, until=("succeeded", "failed"), timeout=300, seen: list | None = None) -> dict:
+    """Poll the job until its status is one of ``until``; ``seen`` collects every view of it on the way."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.get(f"/v1/jobs/{job_id}").json()
+        if seen is not None:
+            seen.append(job)
         if job["status"] in until:
             return job
         time.sleep(0.3)
@@ -82,13 +86,17 @@ def test_a_killed_job_leaves_champion_and_labels_untouched(client, home):
     job_id = client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY).json()["job_id"]
     job = wait(client, job_id, until=("running",))
     deadline = time.monotonic() + 120
-    while "cross-validating" not in (job["progress"] or "") and job["status"] == "running":
+    while (job["progress_step"] or {}).get("step") != "cross_validating" and job["status"] == "running":
         assert time.monotonic() < deadline, job
         time.sleep(0.1)
         job = client.get(f"/v1/jobs/{job_id}").json()
+    step = job["progress_step"]
+    assert step["model_type"] == "tfidf" and isinstance(step["examples"], int) and step["examples"] > 100, job
+    assert job["progress"] == f"cross-validating tfidf on {step['examples']} examples"  # the English, as before
     kill(client, job_id)
     job = wait(client, job_id)
     assert job["status"] == "failed" and "code -9" in job["error"] and "champion is unchanged" in job["error"]
+    assert job["progress_step"] == {"step": "failed"} and job["progress"] == "failed"
     assert client.get("/v1/model").json()["version"] == "1"
     client_mlflow = registry.configure(home)
     assert str(registry.champion(client_mlflow).version) == "1"
@@ -118,8 +126,10 @@ def test_retrain_job_serves_the_new_champion_and_retags(client, home):
     job_id = r.json()["job_id"]
     second = client.post("/v1/models/retrain", json={"model": "tfidf"}, headers=KEY)
     assert second.status_code == 409 and second.json()["job_id"] == job_id
-    job = wait(client, job_id)
+    seen: list[dict] = []
+    job = wait(client, job_id, seen=seen)
     assert job["status"] == "succeeded", job
+    assert_steps_in_order(seen, last="done")
     result = job["result"]
     assert result["runs"][0]["model_type"] == "tfidf" and result["champion_moved"] is True
     assert result["served_version"] == result["champion_version"] == new
@@ -142,6 +152,18 @@ def test_retrain_job_serves_the_new_champion_and_retags(client, home):
     queue = client.get("/v1/review-queue", params={"n": 200}).json()["segments"]
     disagree = [q for q in queue if q["models_disagree"]]
     assert queue[:len(disagree)] == disagree  # segments the two versions label differently come first
+
+
+def assert_steps_in_order(views: list[dict], last: str) -> None:
+    """Every view of a job carries a step of the vocabulary with its English sentence as ``progress``, the steps
+    come in the vocabulary's order (a retraining of one model type), and the last one is ``last``."""
+    steps = [view["progress_step"] for view in views]
+    assert all(s is not None and s["step"] in ENGLISH for s in steps), steps
+    assert [view["progress"] for view in views] == [english(s) for s in steps]
+    order = list(ENGLISH)
+    positions = [order.index(s["step"]) for s in steps]
+    assert positions == sorted(positions), steps
+    assert steps[-1] == {"step": last}
 
 
 def test_a_new_theme_with_ten_examples_reaches_the_api(client, home):
@@ -178,7 +200,8 @@ def test_the_main_job_retrains_in_the_background_while_serving(home, tmp_path):
         assert c.get("/readyz").status_code == 200  # serving while the job runs
         with c.app.state.sessions() as s:
             (job_id,) = s.scalars(select(Job.id).where(Job.requested_by == "main job"))
-        assert c.get("/v1/jobs").json()["jobs"][0]["id"] == job_id  # the newest job first
+        listed = c.get("/v1/jobs").json()["jobs"][0]
+        assert listed["id"] == job_id and listed["progress_step"]["step"] in ENGLISH  # the newest job first
         assert c.get("/v1/jobs", params={"limit": 0}).status_code == 422
         job = wait(c, job_id)
         assert job["status"] == "succeeded", job
