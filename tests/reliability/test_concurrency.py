@@ -22,8 +22,8 @@ W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 def service(request, model_home, tmp_path_factory):
     # one tagging slot and two waiting: the third concurrent tag is refused at once
     with fresh_database(request.param) as url:
-        env = {"POLICYTAG_HEAVY_SLOTS": "1", "POLICYTAG_HEAVY_QUEUE": "2", "POLICYTAG_DATABASE_URL": url}
-        svc = Service(model_home, tmp_path_factory.mktemp("concurrency"), env=env).start()
+        env = {"POLICYTAG_HEAVY_SLOTS": "1", "POLICYTAG_HEAVY_QUEUE": "2"}
+        svc = Service(model_home, tmp_path_factory.mktemp("concurrency"), env=env, database_url=url).start()
         with svc.client() as client:
             assert client.post("/v1/reports", json={"text": report_text(1)}).status_code == 201
         yield svc

@@ -11,7 +11,9 @@ from dataclasses import replace
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from policytag.store.tables import Job
 from serving import jobs as jobs_module
 from serving import served_model
 from serving.jobs import JobRunning
@@ -34,6 +36,16 @@ def two_workers(request, model_home, champion, tmp_path, monkeypatch):
             yield a.app.state.jobs, b.app.state.jobs
             a.app.state.jobs.shutdown()
             b.app.state.jobs.shutdown()
+            _until_no_job_runs(a.app.state.sessions)  # the watchers' last write, before the database is dropped
+
+
+def _until_no_job_runs(sessions, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with sessions() as session:
+            if not session.scalars(select(Job).where(Job.status.in_(jobs_module.ACTIVE))).first():
+                return
+        time.sleep(0.1)
 
 
 def test_one_retraining_job_across_processes(two_workers, monkeypatch):
