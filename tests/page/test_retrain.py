@@ -4,6 +4,7 @@ champion, the header moving to the new champion without a reload, and re-tagging
 A service of its own (it moves the champion): a TF-IDF champion on the labels without the corpus, as in
 tests/serving/test_retraining.py, so a retraining takes seconds."""
 
+import re
 import shutil
 
 import pytest
@@ -58,6 +59,7 @@ def test_retrain_from_the_page_serves_the_new_champion_and_retags(tab, retrain_s
     assert "API 密钥" in tab.text_content("#retrain-status")
 
     tab.fill("#api-key", KEY)
+    record_progress(tab)
     tab.click("#retrain-start")
     tab.wait_for_selector("#jobs-table tbody tr[data-status]")
     tab.wait_for_selector("#retrain-runs", timeout=240_000)
@@ -65,6 +67,7 @@ def test_retrain_from_the_page_serves_the_new_champion_and_retags(tab, retrain_s
     assert job["status"] == "succeeded" and job["requested_by"]
     assert tab.get_attribute("#jobs-table tbody tr", "data-id") == job["id"]
     assert tab.text_content("#jobs-table tbody tr td:nth-child(2)") == "已完成"
+    assert_progress_in_chinese(tab, job)
 
     result = job["result"]
     champion = tab.eval_on_selector("#retrain-runs tr[data-role=champion]", "r => [...r.cells].map(c => c.textContent)")
@@ -90,3 +93,46 @@ def test_retrain_from_the_page_serves_the_new_champion_and_retags(tab, retrain_s
     assert reports and {r["model_version"] for r in reports} == {after["version"]}
     assert f"v{after['version']}" in tab.text_content("#retag-status")
     assert f"{len(reports)} 份报告" in tab.text_content("#retag-status")
+
+
+def record_progress(tab) -> None:
+    """Keep every running message and every job row's progress cell the page shows from now on."""
+    tab.evaluate("""() => {
+        window.progressSeen = { status: [], cells: [] };
+        const record = () => {
+            const status = document.querySelector('#retrain-status');
+            if (status.dataset.kind === 'busy') window.progressSeen.status.push(status.textContent);
+            for (const row of document.querySelectorAll('#jobs-table tbody tr')) {
+                const cell = row.querySelector('td.job-progress');
+                window.progressSeen.cells.push([row.dataset.id, cell.dataset.step, cell.textContent]);
+            }
+        };
+        new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
+    }""")
+
+
+def assert_progress_in_chinese(tab, job: dict) -> None:
+    """While the job ran, the page named its steps in Chinese (the API's English sentences never showed), and
+    the finished job's row says 完成."""
+    zh = tab.evaluate("""async () => (await import('/page/i18n.js')).table().zh""")
+    steps = {k.removeprefix("job.step."): v for k, v in zh.items() if k.startswith("job.step.")}
+    step_text = "|".join(pattern(v, {}) for v in steps.values())
+    running = re.compile(pattern(zh["retrain.running"], {"id": re.escape(job["id"]), "progress": f"(?:{step_text})"}))
+    seen = tab.evaluate("() => window.progressSeen")
+    shown = [text for text in seen["status"] if text != zh["retrain.started"].replace("{id}", job["id"])]
+    assert shown and all(running.fullmatch(text) for text in shown), shown
+    cells = [(step, text) for row, step, text in seen["cells"] if row == job["id"]]
+    assert all(re.fullmatch(step_text, text) for _, text in cells), cells
+    assert {step for step, _ in cells} - {"done"}, cells  # a step shown while the job ran
+    # Latin words left are the job's id and the model type; none of the API's English step sentences
+    latin = {w for _, text in cells for w in re.findall(r"[A-Za-z]{3,}", text)} | {
+        w for text in shown for w in re.findall(r"[A-Za-z]{3,}", text.replace(job["id"], ""))}
+    assert latin <= {"tfidf"}, latin
+    row = tab.locator(f"#jobs-table tbody tr[data-id='{job['id']}'] td.job-progress")
+    assert row.get_attribute("data-step") == "done" and row.text_content() == steps["done"]
+
+
+def pattern(template: str, values: dict[str, str]) -> str:
+    """A page text as a regular expression: each ``{name}`` is ``values[name]``, else any text."""
+    parts = re.split(r"({\w+})", template)
+    return "".join(values.get(p[1:-1], ".+") if re.fullmatch(r"{\w+}", p) else re.escape(p) for p in parts)
