@@ -186,9 +186,8 @@ class FineTunedThemeClassifier(ClassifierMixin, BaseEstimator):
         from policytag.model.onnx_int8 import WordsToLogits, export_int8
 
         _, model = e5.load_encoder(self._model_dir())
-        layers = list(model.encoder.layer[:self._cut()]) + list(self._head.layers)
-        graph = WordsToLogits(model.embeddings, layers, self._head.out)
-        self.int8_ = export_int8(graph, model.config.hidden_size, model.config.num_attention_heads)
+        graph = WordsToLogits(model.embeddings, model.encoder.layer[:self._cut()], self._head)
+        self.int8_ = export_int8(graph, model.config.hidden_size)
         self._int8_session = None
         return self
 

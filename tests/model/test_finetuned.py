@@ -92,28 +92,6 @@ def test_int8_graph_predicts_close_to_fp32_and_survives_pickling(tiny_dir):
     np.testing.assert_allclose(again.predict_proba(texts), int8, atol=1e-6)
 
 
-def test_exported_layers_compute_what_the_encoder_computes_and_attention_is_fused(tiny_dir):
-    import io
-
-    import onnx
-
-    from policytag.model.finetuned import _additive_mask
-    from policytag.model.onnx_int8 import ExportedLayer
-
-    _, encoder = e5.load_encoder(tiny_dir)
-    h, mask = torch.randn(3, 11, 32), torch.ones(3, 11, dtype=torch.int64)
-    mask[0, 6:] = 0  # padding: the masked positions must not change the others
-    with torch.no_grad():
-        for layer in encoder.encoder.layer:
-            expected = layer(h, _additive_mask(mask, h.dtype))
-            expected = expected[0] if isinstance(expected, tuple) else expected
-            got = ExportedLayer(layer)(h, (1.0 - mask[:, None, None, :].float()) * -10000.0)
-            torch.testing.assert_close(got[mask.bool()], expected[mask.bool()], atol=1e-5, rtol=1e-5)
-    graph = onnx.load(io.BytesIO(fitted(tiny_dir).quantize().int8_))
-    ops = {node.op_type for node in graph.graph.node}
-    assert {"QAttention", "SkipLayerNormalization"} <= ops, ops
-
-
 def test_training_cross_validates_calibrates_and_registers_finetuned_and_its_ensemble(tiny_dir, tmp_path, monkeypatch):
     """The whole path of `policytag train --model finetuned`: grouped CV with early stopping, the int8 graph
     compared with fp32 on the same folds, calibration, the ensemble built from its members, the registry."""
