@@ -5,7 +5,8 @@ import { $, api, clear, h, problemText, say } from "./dom.js";
 import { t } from "./i18n.js";
 
 const SEARCH_DELAY_MS = 300;
-const state = { answer: null, offset: 0, zones: [], docTypes: [], onOpen: () => {}, loaded: false, timer: null };
+const state = { answer: null, offset: 0, zones: [], docTypes: [], onOpen: () => {}, loaded: false, timer: null,
+  latest: 0 };
 
 /** ``onOpen(id)`` shows a stored report. */
 export async function setupReportsList({ onOpen }) {
@@ -75,11 +76,13 @@ async function loadZones() {
 /** Read the zones and one page of the list again (``offset`` 0 unless given: a new filter starts at page 1). */
 export async function loadReports({ offset = 0 } = {}) {
   const status = $("#reports-status");
+  const request = ++state.latest;  // an answer to an older choice, arriving late, is dropped
   say(status, t("reports.loading"), "busy");
   try {
     await loadZones();
     const query = new URLSearchParams({ ...filters(), limit: String(limit()), offset: String(Math.max(0, offset)) });
     const answer = await api(`/v1/reports?${query}`);
+    if (request !== state.latest) return;
     if (answer.total && answer.offset >= answer.total) {  // the last page emptied meanwhile: show the one before
       return loadReports({ offset: Math.floor((answer.total - 1) / answer.limit) * answer.limit });
     }
@@ -88,7 +91,7 @@ export async function loadReports({ offset = 0 } = {}) {
     state.loaded = true;
     showReports();
   } catch (err) {
-    say(status, problemText(err), "error");
+    if (request === state.latest) say(status, problemText(err), "error");
   }
 }
 
