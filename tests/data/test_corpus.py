@@ -62,8 +62,8 @@ def test_corpus_meets_size_and_spread_targets(corpus):
 
 def test_records_are_cut_by_the_service_pipeline(corpus):
     """Every record is a segment that today's pipeline cuts from its source, with the same offsets; or, marked
-    ``stale_cut``, the exact span it was labelled on, of a source that the pipeline now cuts differently (the
-    structure recovery of 2026-12-03 changed 147 segments; they await re-annotation, labels/README.md)."""
+    ``stale_cut``, the exact span it was labelled on, of a source that the pipeline now cuts differently and
+    that awaits re-annotation (labels/README.md, "Stale cuts")."""
     by_doc = defaultdict(list)
     for r in corpus:
         by_doc[r["doc"]].append(r)
