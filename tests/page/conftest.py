@@ -91,3 +91,19 @@ def pytest_runtest_makereport(item, call):
         except Exception as exc:  # noqa: BLE001 - a screenshot must not hide the failure
             report.sections.append(("screenshot", f"could not be taken: {exc}"))
     return report
+
+
+def open_compare(page) -> None:
+    page.click("#tab-compare")
+    page.wait_for_selector("#heatmap svg .cell")
+
+
+def compare_years(page, zone: str, years: tuple[str, ...]) -> None:
+    """On the Compare tab, compare one zone over ``years`` and wait for the answer."""
+    open_compare(page)
+    for box in page.locator("#compare-zones input").all():
+        box.set_checked(box.get_attribute("value") == zone)
+    for year in years:
+        page.check(f'#compare-years input[value="{year}"]')
+    page.click("#compare-submit")
+    page.locator("#compare-status").filter(has_text=f"{len(years)} 组").wait_for()

@@ -5,7 +5,8 @@ under ``LIMIT`` bytes. They go to a temporary folder; with ``POLICYTAG_DOCS_SCRE
 import os
 from pathlib import Path
 
-from tests.page.test_page import REPORT, open_compare, tag_text
+from tests.page.conftest import open_compare
+from tests.page.test_page import REPORT, tag_text
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "page"
 LIMIT = 300_000

@@ -3,13 +3,8 @@
 
 import httpx
 
-from tests.page.conftest import open_page
+from tests.page.conftest import compare_years, open_page
 from tests.page.test_page import ZH
-
-
-def open_compare(page) -> None:
-    page.click("#tab-compare")
-    page.wait_for_selector("#heatmap svg .cell")
 
 
 def drilled(page) -> dict:
@@ -76,13 +71,7 @@ def drill_pages(page, service, zone: str, theme: str, expected: dict) -> None:
 
 
 def test_enter_on_a_table_cell_of_a_year_opens_that_years_segments(page, service):
-    open_compare(page)
-    for box in page.locator("#compare-zones input").all():
-        box.set_checked(box.get_attribute("value") == "清远高新区")
-    for year in ("2023", "2024"):
-        page.check(f'#compare-years input[value="{year}"]')
-    page.click("#compare-submit")
-    page.locator("#compare-status").filter(has_text="2 组").wait_for()
+    compare_years(page, "清远高新区", ("2023", "2024"))
     api = service.get("/v1/compare", params={"zones": "清远高新区", "year": "2023,2024"}).json()
     counts = {th: api["coverage"]["清远高新区 2024"]["themes"][th]["segments"] for th in api["themes"]}
     theme = next(th for th, n in counts.items() if 0 < n <= 20)  # one page

@@ -2,7 +2,8 @@
 
 import re
 
-from tests.page.test_page import REPORT, ZH, open_compare, shown_segments, tag_text
+from tests.page.conftest import open_compare
+from tests.page.test_page import REPORT, ZH, shown_segments, tag_text
 
 EN = {"investment": "Investment attraction", "innovation": "Technological innovation"}
 

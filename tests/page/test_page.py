@@ -3,6 +3,8 @@
 from datetime import date
 from pathlib import Path
 
+from tests.page.conftest import compare_years, open_compare
+
 SEED_ZONES = {"河源高新区", "清远高新区", "阜新高新区", "鹤城高新区"}
 ZH = {"investment": "招商引资", "innovation": "科技创新", "bizenv": "营商环境", "party": "党建", "safety": "安全生产"}
 
@@ -244,14 +246,7 @@ def test_compare_draws_the_seed_zones_and_exports(page, service):
 
 
 def test_compare_one_zone_across_years(page, service):
-    page.click("#tab-compare")
-    page.wait_for_selector("#heatmap svg .cell")
-    for box in page.locator("#compare-zones input").all():
-        box.set_checked(box.get_attribute("value") == "清远高新区")
-    for year in ("2023", "2024"):
-        page.check(f'#compare-years input[value="{year}"]')
-    page.click("#compare-submit")
-    page.locator("#compare-status").filter(has_text="2 组").wait_for()
+    compare_years(page, "清远高新区", ("2023", "2024"))
     labels = page.eval_on_selector_all("#heatmap .group-label", "ts => ts.map(t => t.textContent)")
     assert labels == ["清远高新区 2023", "清远高新区 2024"]
     assert "year=2023%2C2024" in page.get_attribute("#export-csv", "href")
@@ -285,11 +280,6 @@ def test_report_text_renders_as_text_and_never_runs(page, service):
     assert zone in page.eval_on_selector_all("#heatmap .group-label", "ts => ts.map(t => t.textContent)")
     assert page.locator("img, main script").count() == 0
     assert page.evaluate("window.__pwned") is None
-
-
-def open_compare(page) -> None:
-    page.click("#tab-compare")
-    page.wait_for_selector("#heatmap svg .cell")
 
 
 def heatmap_by_group(page) -> dict:

@@ -103,8 +103,9 @@ def test_bad_input_gets_4xx_with_a_message(client, kwargs, status, message):
     assert message in r.json()["detail"]
 
 
-def test_body_over_the_limit_is_413(tmp_path, model_home, champion):
-    app = create_app(make_settings(model_home, tmp_path / "data", max_body_bytes=1000), model=champion)
+def test_body_over_the_limit_is_413(tmp_path, model_home, champion, database_url):
+    app = create_app(make_settings(model_home, tmp_path / "data", database_url=database_url,
+                                   max_body_bytes=1000), model=champion)
     with TestClient(app) as small:
         r = small.post("/v1/tag", json={"text": "招商引资。" * 400})
         assert r.status_code == 413 and "POLICYTAG_MAX_BODY_BYTES" in r.json()["detail"]
@@ -158,8 +159,8 @@ def test_concurrent_posts_of_one_text_store_it_once(client):
     assert client.get("/v1/reports").json()["total"] == 1
 
 
-def test_a_failed_write_leaves_nothing_half_written(tmp_path, model_home, champion, monkeypatch):
-    app = create_app(make_settings(model_home, tmp_path / "data"), model=champion)
+def test_a_failed_write_leaves_nothing_half_written(tmp_path, model_home, champion, monkeypatch, database_url):
+    app = create_app(make_settings(model_home, tmp_path / "data", database_url=database_url), model=champion)
     real = crud.add_report
 
     def add_then_fail(session, **kw):
@@ -180,8 +181,9 @@ def test_a_failed_write_leaves_nothing_half_written(tmp_path, model_home, champi
         assert c.post("/v1/reports", json={"text": SEED}).status_code == 201
 
 
-def test_write_endpoints_need_the_api_key_when_set(tmp_path, model_home, champion):
-    app = create_app(make_settings(model_home, tmp_path / "data", api_key="s3cret"), model=champion)
+def test_write_endpoints_need_the_api_key_when_set(tmp_path, model_home, champion, database_url):
+    app = create_app(make_settings(model_home, tmp_path / "data", database_url=database_url,
+                                   api_key="s3cret"), model=champion)
     with TestClient(app) as c:
         r = c.post("/v1/reports", json={"text": SHORT})
         assert r.status_code == 401 and "X-API-Key" in r.json()["detail"]
@@ -205,8 +207,8 @@ def test_model_health_and_readiness(client):
     assert client.get("/readyz").json() == {"status": "ready", "model_version": "1"}
 
 
-def test_without_a_model_the_service_says_so(tmp_path):
-    app = create_app(make_settings(tmp_path, tmp_path / "data"))  # an empty registry
+def test_without_a_model_the_service_says_so(tmp_path, database_url):
+    app = create_app(make_settings(tmp_path, tmp_path / "data", database_url=database_url))  # an empty registry
     with TestClient(app) as c:
         assert c.get("/healthz").status_code == 200
         r = c.get("/readyz")

@@ -14,19 +14,17 @@ from sqlalchemy import event
 
 from serving.jobs import RetrainRunner
 from serving.main import create_app
-from tests.databases import BACKENDS, fresh_database
 from tests.live_service import report_text
 from tests.serving.conftest import make_settings
 
 KEY = {"X-API-Key": "ka"}
 
 
-@pytest.fixture(params=BACKENDS)
-def client(request, model_home, champion, tmp_path):
-    with fresh_database(request.param) as url:
-        settings = make_settings(model_home, tmp_path / "data", database_url=url, api_keys="alice:ka")
-        with TestClient(create_app(settings, model=champion), raise_server_exceptions=False) as c:
-            yield c
+@pytest.fixture
+def client(database_url, model_home, champion, tmp_path):
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url, api_keys="alice:ka")
+    with TestClient(create_app(settings, model=champion), raise_server_exceptions=False) as c:
+        yield c
 
 
 def _driver_disk_full(dialect: str) -> Exception:

@@ -1,5 +1,5 @@
 """The segments behind a coverage cell (GET /v1/segments) and the comparison as an Excel workbook
-(GET /v1/compare?format=xlsx), over the stub model's stored corpus of tests/serving/test_zones.py."""
+(GET /v1/compare?format=xlsx), over the stub model's stored corpus (tests/serving/conftest.py)."""
 
 import csv
 import io
@@ -8,17 +8,9 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 
-from tests.serving.test_zones import A_2023, A_2024, B_2023, store
+from tests.serving.conftest import A_2023, A_2024, B_2023, store
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture
-def corpus(stub_client):
-    store(stub_client, A_2023, "甲高新区", 2023)
-    store(stub_client, A_2024, "甲高新区", 2024)
-    store(stub_client, B_2023, "乙高新区", 2023)
-    return stub_client
 
 
 def texts(answer: dict) -> list[str]:

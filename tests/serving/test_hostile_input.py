@@ -7,18 +7,10 @@ import json
 
 import pytest
 
-from tests.databases import BACKENDS, fresh_database
-from tests.serving.conftest import ROOT, make_settings
+from tests.serving.conftest import ROOT
 
 TEXT = (ROOT / "seeds" / "001_00093f6ce3acc11d.txt").read_text(encoding="utf-8")[:400]
 
-
-
-@pytest.fixture(params=BACKENDS)
-def settings(request, model_home, tmp_path):
-    """Every test here runs on SQLite and on PostgreSQL: the same input gets the same answer on both."""
-    with fresh_database(request.param) as url:
-        yield make_settings(model_home, tmp_path / "data", database_url=url)
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -26,8 +26,9 @@ def labels_dir(tmp_path):
 
 
 @pytest.fixture
-def keyed(tmp_path, model_home, champion, labels_dir):
-    settings = make_settings(model_home, tmp_path / "data", labels_dir=labels_dir, api_keys="alice:ka,bob:kb")
+def keyed(tmp_path, model_home, champion, labels_dir, database_url):
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url,
+                             labels_dir=labels_dir, api_keys="alice:ka,bob:kb")
     with TestClient(create_app(settings, model=champion)) as c:
         yield c
 

@@ -28,8 +28,8 @@ class SlowClassifier:
         return np.zeros((len(inputs), len(THEMES)))
 
 
-def test_too_many_segments_is_413_and_nothing_is_stored(model_home, tmp_path, champion):
-    settings = make_settings(model_home, tmp_path / "data", max_segments=4)
+def test_too_many_segments_is_413_and_nothing_is_stored(model_home, tmp_path, champion, database_url):
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url, max_segments=4)
     with TestClient(create_app(settings, model=champion)) as client:
         r = client.post("/v1/tag", json={"text": FIVE})
         assert r.status_code == 413
@@ -39,10 +39,10 @@ def test_too_many_segments_is_413_and_nothing_is_stored(model_home, tmp_path, ch
         assert client.post("/v1/tag", json={"text": FIVE.rsplit("\n", 1)[0]}).status_code == 200
 
 
-def test_request_over_the_time_limit_is_503_with_the_setting_to_raise(model_home, tmp_path):
+def test_request_over_the_time_limit_is_503_with_the_setting_to_raise(model_home, tmp_path, database_url):
     slow = ServedModel("policytag", "slow-1", "champion", "no-run",
                        Tagger(SlowClassifier(0.5), THEMES, [0.5] * len(THEMES), model_type="stub"))
-    settings = make_settings(model_home, tmp_path / "data", request_timeout_s=0.1)
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url, request_timeout_s=0.1)
     with TestClient(create_app(settings, model=slow)) as client:
         r = client.post("/v1/tag", json={"text": FIVE})
         assert r.status_code == 503
@@ -57,9 +57,9 @@ def test_cors_is_off_by_default(client):
     assert r.status_code == 200 and "access-control-allow-origin" not in r.headers
 
 
-def test_api_keys_never_reach_the_logs(model_home, tmp_path, champion, caplog):
+def test_api_keys_never_reach_the_logs(model_home, tmp_path, champion, caplog, database_url):
     secret = "k-never-log-7f3a9"
-    settings = make_settings(model_home, tmp_path / "data", api_keys=f"alice:{secret}")
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url, api_keys=f"alice:{secret}")
     caplog.set_level(logging.DEBUG)
     with TestClient(create_app(settings, model=champion)) as client:
         assert client.post("/v1/reports", json={"text": FIVE}, headers={"X-API-Key": "wrong"}).status_code == 401

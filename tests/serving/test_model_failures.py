@@ -30,9 +30,9 @@ def broken_champion(monkeypatch):
 
 
 def test_a_champion_that_cannot_load_still_serves_reads_and_says_so(tmp_path, model_home, champion,
-                                                                     broken_champion):
+                                                                     broken_champion, database_url):
     """Was: the service did not start (exit 3), reads included; POST /v1/models/reload was a bare 500."""
-    settings = make_settings(model_home, tmp_path / "data", api_keys="alice:ka")
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url, api_keys="alice:ka")
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/v1/reports").status_code == 200
@@ -44,8 +44,8 @@ def test_a_champion_that_cannot_load_still_serves_reads_and_says_so(tmp_path, mo
         assert r.status_code == 503 and "no model is served" in r.json()["detail"]
 
 
-def test_a_failed_reload_keeps_serving_the_model_it_had(tmp_path, model_home, champion, monkeypatch):
-    settings = make_settings(model_home, tmp_path / "data", api_keys="alice:ka")
+def test_a_failed_reload_keeps_serving_the_model_it_had(tmp_path, model_home, champion, monkeypatch, database_url):
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url, api_keys="alice:ka")
     with TestClient(create_app(settings, model=champion), raise_server_exceptions=False) as client:
         monkeypatch.setattr(served_model, "load_champion", _broken)
         r = client.post("/v1/models/reload", headers=KEY)
@@ -72,17 +72,19 @@ def _run_job(client, child: str) -> dict:
 MOVED = 'import json; print(json.dumps({"event": "retrained", "champion_moved": True}))'
 
 
-def test_a_job_whose_new_champion_cannot_load_ends_failed(tmp_path, model_home, champion, monkeypatch):
+def test_a_job_whose_new_champion_cannot_load_ends_failed(tmp_path, model_home, champion, monkeypatch, database_url):
     """Was: the watcher thread died and the job stayed 'loading the new champion'; every retrain was a 409."""
-    with TestClient(create_app(make_settings(model_home, tmp_path / "data"), model=champion)) as client:
+    with TestClient(create_app(make_settings(model_home, tmp_path / "data", database_url=database_url),
+                               model=champion)) as client:
         monkeypatch.setattr(served_model, "load_champion", _broken)
         job = _run_job(client, MOVED)
         assert job["status"] == "failed" and "cannot serve it" in job["error"] and "EOFError" in job["error"]
         assert job["finished_at"] is not None
 
 
-def test_a_job_failing_anywhere_ends_failed_with_a_reason(tmp_path, model_home, champion, monkeypatch):
-    with TestClient(create_app(make_settings(model_home, tmp_path / "data"), model=champion)) as client:
+def test_a_job_failing_anywhere_ends_failed_with_a_reason(tmp_path, model_home, champion, monkeypatch, database_url):
+    with TestClient(create_app(make_settings(model_home, tmp_path / "data", database_url=database_url),
+                               model=champion)) as client:
         def explode():
             raise RuntimeError("disk full")
         monkeypatch.setattr(client.app.state.model, "reload", explode)
@@ -90,8 +92,9 @@ def test_a_job_failing_anywhere_ends_failed_with_a_reason(tmp_path, model_home, 
         assert job["status"] == "failed" and job["error"] == "the job failed: RuntimeError: disk full"
 
 
-def test_a_failed_job_shows_the_reason_and_no_traceback(tmp_path, model_home, champion):
-    with TestClient(create_app(make_settings(model_home, tmp_path / "data"), model=champion)) as client:
+def test_a_failed_job_shows_the_reason_and_no_traceback(tmp_path, model_home, champion, database_url):
+    with TestClient(create_app(make_settings(model_home, tmp_path / "data", database_url=database_url),
+                               model=champion)) as client:
         job = _run_job(client, """
             def train(heading):
                 return heading.strip()

@@ -6,27 +6,12 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
-import pytest
-from fastapi.testclient import TestClient
-
 from policytag.store.tables import Report
 from serving import retag as retag_module
-from serving.main import create_app
 from serving.routes import labels as labels_route
-from tests.databases import BACKENDS, fresh_database
-from tests.serving.conftest import make_settings
 
 REPORTS = [f"引进项目{n}个[investment]。\n召开年度工作会议[party]。" for n in range(3)]
 
-
-
-@pytest.fixture(params=BACKENDS)
-def stub_client(request, tmp_path, model_home, stub_model):
-    """Each race on SQLite and on PostgreSQL."""
-    with fresh_database(request.param) as url:
-        settings = make_settings(model_home, tmp_path / "data", database_url=url)
-        with TestClient(create_app(settings, model=stub_model)) as client:
-            yield client
 
 
 def _store(client) -> list[str]:

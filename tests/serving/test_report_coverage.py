@@ -30,8 +30,8 @@ def served(version: str, with_rates: bool = True) -> ServedModel:
 
 
 @pytest.fixture
-def settings(model_home, tmp_path):
-    return make_settings(model_home, tmp_path / "data")
+def settings(model_home, tmp_path, database_url):
+    return make_settings(model_home, tmp_path / "data", database_url=database_url)
 
 
 def test_stored_report_coverage_is_corrected_like_the_tag_response(settings):

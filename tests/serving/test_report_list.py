@@ -4,22 +4,15 @@ paging; the same answers on SQLite and PostgreSQL, and a 422 that says what to f
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-
-from serving.main import create_app
-from tests.databases import BACKENDS, fresh_database
-from tests.serving.conftest import make_settings
 
 # title, zone, year; one paragraph each (the stub model tags nothing without [theme] markers)
 REPORTS = [("甲高新区2023年工作总结", "甲高新区", 2023), ("甲高新区2024年工作计划", "甲高新区", 2024),
            ("乙开发区2023年工作总结", "乙开发区", 2023), ("Annual REPORT 100%_done", "乙开发区", 2024)]
 
 
-@pytest.fixture(params=BACKENDS)
-def client(request, model_home, tmp_path, stub_model):
-    with fresh_database(request.param) as url, TestClient(create_app(
-            make_settings(model_home, tmp_path / "data", database_url=url), model=stub_model)) as c:
-        yield c
+@pytest.fixture
+def client(stub_client):
+    return stub_client
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ KEY = {"X-API-Key": "k-alice"}
 
 
 @pytest.fixture
-def api(tmp_path, stub_model):
-    settings = make_settings(tmp_path / "home", tmp_path / "data", api_keys="alice:k-alice,bob:k-bob")
+def api(tmp_path, stub_model, database_url):
+    settings = make_settings(tmp_path / "home", tmp_path / "data", database_url=database_url,
+                             api_keys="alice:k-alice,bob:k-bob")
     with TestClient(create_app(settings, model=stub_model)) as c:
         yield c
 

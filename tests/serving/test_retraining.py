@@ -23,22 +23,31 @@ NEW_THEME = ROOT / "tests" / "data" / "new_theme"
 
 
 @pytest.fixture(scope="module")
-def home(tmp_path_factory):
-    """A project home for this module: a labels copy and a registry with a TF-IDF champion.
-
-    The tests run in file order and each moves the champion at most once. They test the
-    retraining machinery, so the labels are the seeds and examples without the corpus
-    (each retraining then takes seconds, not a minute).
-    """
-    home = tmp_path_factory.mktemp("retrain-home")
-    shutil.copytree(ROOT / "labels", home / "labels", ignore=shutil.ignore_patterns("corpus"))
-    train(home, home / "labels", ["tfidf"])
-    return home
+def homes() -> dict[str, object]:
+    return {}
 
 
 @pytest.fixture
-def client(home, tmp_path):
-    settings = make_settings(home, tmp_path / "data", labels_dir=home / "labels", api_keys="alice:ka")
+def home(homes, database_url, tmp_path_factory):
+    """A project home per database for this module: a labels copy and a registry with a TF-IDF champion.
+
+    The tests of each database run in file order and each moves the champion at most once. They test the
+    retraining machinery, so the labels are the seeds and examples without the corpus
+    (each retraining then takes seconds, not a minute).
+    """
+    backend = "sqlite" if database_url is None else "postgresql"
+    if backend not in homes:
+        home = tmp_path_factory.mktemp(f"retrain-home-{backend}")
+        shutil.copytree(ROOT / "labels", home / "labels", ignore=shutil.ignore_patterns("corpus"))
+        train(home, home / "labels", ["tfidf"])
+        homes[backend] = home
+    return homes[backend]
+
+
+@pytest.fixture
+def client(home, tmp_path, database_url):
+    settings = make_settings(home, tmp_path / "data", database_url=database_url,
+                             labels_dir=home / "labels", api_keys="alice:ka")
     with TestClient(create_app(settings)) as c:
         ingest_seeds(c.app.state.sessions, c.app.state.model.get(), ROOT / "seeds")
         yield c
@@ -188,14 +197,15 @@ def test_a_new_theme_with_ten_examples_reaches_the_api(client, home):
     assert "health" in doc["coverage"]["themes"]
 
 
-def test_the_main_job_retrains_in_the_background_while_serving(home, tmp_path):
+def test_the_main_job_retrains_in_the_background_while_serving(home, tmp_path, database_url):
     """`policytag run` on a fresh machine starts the slow model's retraining as a job once the app is up
     (here TF-IDF, to take seconds): it is listed like any job and the champion moves only if it wins."""
     from sqlalchemy import select
 
     from policytag.store.tables import Job
 
-    settings = make_settings(home, tmp_path / "data", labels_dir=home / "labels", api_keys="alice:ka")
+    settings = make_settings(home, tmp_path / "data", database_url=database_url,
+                             labels_dir=home / "labels", api_keys="alice:ka")
     with TestClient(create_app(settings, background_retrain="tfidf")) as c:
         assert c.get("/readyz").status_code == 200  # serving while the job runs
         with c.app.state.sessions() as s:

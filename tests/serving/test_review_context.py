@@ -8,16 +8,15 @@ from fastapi.testclient import TestClient
 
 from serving.ingest import ingest_seeds
 from serving.main import create_app
-from tests.databases import BACKENDS, fresh_database
 from tests.serving.conftest import ROOT, make_settings
 
 KEY = {"X-API-Key": "kr"}
 
 
-@pytest.fixture(params=BACKENDS)
-def seeded(request, model_home, tmp_path, champion):
-    with fresh_database(request.param) as url, TestClient(create_app(make_settings(
-            model_home, tmp_path / "data", database_url=url, api_key="kr"), model=champion)) as c:
+@pytest.fixture
+def seeded(database_url, model_home, tmp_path, champion):
+    with TestClient(create_app(make_settings(model_home, tmp_path / "data", database_url=database_url,
+                                             api_key="kr"), model=champion)) as c:
         ingest_seeds(c.app.state.sessions, champion, ROOT / "seeds")
         yield c
 

@@ -18,25 +18,22 @@ from serving import jobs as jobs_module
 from serving import served_model
 from serving.jobs import JobRunning
 from serving.main import create_app
-from tests.databases import BACKENDS, fresh_database
 from tests.serving.conftest import make_settings
 
 
-@pytest.fixture(params=BACKENDS)
-def two_workers(request, model_home, champion, tmp_path, monkeypatch):
+@pytest.fixture
+def two_workers(database_url, model_home, champion, tmp_path, monkeypatch):
     """Two apps, each with its own engine and pool (as two processes have), on one database; a retraining
     job's child is a sleeper, so only the starting is tested."""
     real_popen = subprocess.Popen
     monkeypatch.setattr(jobs_module.subprocess, "Popen", lambda cmd, **kw: real_popen(
         [sys.executable, "-c", "import time; time.sleep(60)"], **kw))
-    with fresh_database(request.param) as url:
-        settings = make_settings(model_home, tmp_path / "data", database_url=url)
-        with TestClient(create_app(settings, model=champion)) as a, \
-                TestClient(create_app(settings, model=champion)) as b:
-            yield a.app.state.jobs, b.app.state.jobs
-            a.app.state.jobs.shutdown()
-            b.app.state.jobs.shutdown()
-            _until_no_job_runs(a.app.state.sessions)  # the watchers' last write, before the database is dropped
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url)
+    with TestClient(create_app(settings, model=champion)) as a, TestClient(create_app(settings, model=champion)) as b:
+        yield a.app.state.jobs, b.app.state.jobs
+        a.app.state.jobs.shutdown()
+        b.app.state.jobs.shutdown()
+        _until_no_job_runs(a.app.state.sessions)  # the watchers' last write, before the database is dropped
 
 
 def _until_no_job_runs(sessions, timeout_s: float = 30) -> None:

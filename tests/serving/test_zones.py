@@ -8,33 +8,11 @@ trained champion.
 import csv
 import io
 
-import pytest
 from fastapi.testclient import TestClient
 
 from serving.ingest import ingest_seeds
 from serving.main import create_app
-from tests.serving.conftest import make_settings
-
-# Zone 甲: 2023 has 4 segments, 2024 has 2; zone 乙 (2023) has 3. One paragraph is one segment.
-A_2023 = ["全年引进项目十二个,签约金额三十亿元[investment]。",
-          "新建研发平台五个,引进项目两个[innovation][investment]。",
-          "召开年度工作会议,部署全年任务。", "开展安全生产大检查,整改隐患四十处[safety]。"]
-A_2024 = ["新签约项目二十个[investment]。", "组织党员干部集中学习[party]。"]
-B_2023 = ["加强基层党组织建设[party]。", "推进科技企业孵化器建设[innovation][party]。", "完成年度目标任务。"]
-
-
-def store(client, paragraphs, zone, year):
-    r = client.post("/v1/reports", json={"text": "\n".join(paragraphs), "zone": zone, "year": year})
-    assert r.status_code == 201, r.text
-    assert len(r.json()["segments"]) == len(paragraphs)
-
-
-@pytest.fixture
-def corpus(stub_client):
-    store(stub_client, A_2023, "甲高新区", 2023)
-    store(stub_client, A_2024, "甲高新区", 2024)
-    store(stub_client, B_2023, "乙高新区", 2023)
-    return stub_client
+from tests.serving.conftest import A_2023, A_2024, B_2023, make_settings, store
 
 
 def share(paragraphs, theme):
@@ -90,9 +68,10 @@ def test_compare_zones_by_hand(corpus):
     assert cov["themes"]["investment"]["segment_share"] == cov["themes"]["investment"]["raw_segment_share"] == 0.5
 
 
-def test_too_few_thresholds_are_settings(tmp_path, model_home, stub_model):
+def test_too_few_thresholds_are_settings(tmp_path, model_home, stub_model, database_url):
     # POLICYTAG_COVERAGE_MIN_SEGMENTS / _MAX_WIDTH: with 2 segments and any width, both zones are ranked
-    settings = make_settings(model_home, tmp_path / "data", coverage_min_segments=2, coverage_max_width=1.0)
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url,
+                             coverage_min_segments=2, coverage_max_width=1.0)
     with TestClient(create_app(settings, model=stub_model)) as client:
         store(client, A_2023 + A_2024, "甲高新区", 2023)
         store(client, B_2023, "乙高新区", 2023)
@@ -102,7 +81,8 @@ def test_too_few_thresholds_are_settings(tmp_path, model_home, stub_model):
         assert not client.get("/v1/zones/乙高新区/coverage").json()["too_few"]
         report = client.get("/v1/reports").json()["reports"][0]["id"]
         assert not client.get(f"/v1/reports/{report}").json()["coverage"]["too_few"]
-    settings = make_settings(model_home, tmp_path / "data", coverage_min_segments=4, coverage_max_width=1.0)
+    settings = make_settings(model_home, tmp_path / "data", database_url=database_url,
+                             coverage_min_segments=4, coverage_max_width=1.0)
     with TestClient(create_app(settings, model=stub_model)) as client:  # 甲 has 6 segments, 乙 3
         out = client.get("/v1/compare").json()
         assert out["too_few"] == ["乙高新区"] and out["ranking"]["party"] == ["甲高新区"]
