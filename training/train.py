@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -187,8 +188,8 @@ def fit_tagger(ev: Evaluated, examples: list[Example], themes: list[str], fits: 
     calibration = PlattCalibration.fit(fits.Y[evaluated], raw[evaluated])
     thresholds = choose_thresholds(fits.Y[evaluated], calibration.apply(raw[evaluated]))
     classifier = fits.final(ev.config, ev.fold_fits)
-    if ev.int8:
-        classifier.quantize()
+    if ev.int8:  # a copy: the fp32 fit is shared with the ensembles built from it, which chose for themselves
+        classifier = copy.deepcopy(classifier).quantize()
     return Tagger(classifier, themes, [float(t) for t in thresholds], bool(ev.config.with_heading),
                   ev.config.model_type, calibration=calibration)
 
